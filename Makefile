@@ -1,0 +1,277 @@
+# authsweep - non-recursive Makefile.
+#
+#   make                      release build (jemalloc) -> ./authsweep
+#   make SAN=address,undefined sanitizer build, libc malloc -> build/san-*/
+#   make SAN=thread           ThreadSanitizer build
+#   make CC=clang             the same with clang (objects kept apart)
+#   make check                build and run every test (cmocka units,
+#                             conformance vectors, end-to-end, differential)
+#   make demo                 generate a sample corpus, verify it, summarize
+#   make fuzz                 libFuzzer targets (clang) -> build/fuzz/
+#   make fuzz-smoke           run each fuzz target briefly (FUZZ_SECONDS)
+#   make deps                 install the Debian packages build and tests need
+#   make check-layers         enforce the folder layering and banned calls
+#   make format / format-check
+#
+# Objects live in build/<mode>-<compiler>/ so that modes never mix.
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+SAN ?=
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+CC_VERSION := $(shell $(CC) --version 2>/dev/null | head -n 1)
+CC_IS_CLANG := $(if $(findstring clang,$(CC_VERSION)),1,0)
+CC_NAME := $(if $(filter 1,$(CC_IS_CLANG)),clang,gcc)
+
+ifeq ($(SAN),)
+MODE := release
+else ifeq ($(SAN),address,undefined)
+MODE := san-asan-ubsan
+else ifeq ($(SAN),address)
+MODE := san-asan
+else ifeq ($(SAN),undefined)
+MODE := san-ubsan
+else ifeq ($(SAN),thread)
+MODE := san-tsan
+else
+$(error unknown SAN=$(SAN); use address,undefined | address | undefined | thread)
+endif
+
+BUILD := build/$(MODE)-$(CC_NAME)
+
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla -Wwrite-strings \
+	-Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
+	-Wimplicit-fallthrough -Wsign-compare -Wtype-limits \
+	-Wmissing-field-initializers
+ifeq ($(CC_IS_CLANG),0)
+WARN += -Wlogical-op -Wformat-signedness
+endif
+
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -g -I.
+ifeq ($(MODE),release)
+OPT := -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+MALLOC_LIBS := -ljemalloc
+else
+OPT := -O1 -fsanitize=$(SAN) -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -DAUTHSWEEP_ARENA_MALLOC
+MALLOC_LIBS :=
+LDSAN := -fsanitize=$(SAN)
+endif
+
+CFLAGS_ALL := $(BASE_CFLAGS) $(OPT) $(WARN) $(CFLAGS)
+LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
+LIBS := -lcrypto -lm -lpthread
+
+# Library code: everything but the program's main().
+CANON_SRCS := $(wildcard canon/*.c)
+CRYPTO_SRCS := $(wildcard crypto/*.c)
+DNS_SRCS := $(wildcard dns/*.c)
+AUTH_SRCS := $(wildcard auth/*.c)
+ENGINE_SRCS := $(filter-out engine/main.c,$(wildcard engine/*.c))
+LIB_SRCS := $(CANON_SRCS) $(CRYPTO_SRCS) $(DNS_SRCS) $(AUTH_SRCS) \
+	$(ENGINE_SRCS)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_A := $(BUILD)/libauthsweep.a
+
+PROG := $(BUILD)/authsweep
+GEN := $(BUILD)/corpusgen
+GEN_SRCS := $(wildcard corpus/gen/*.c)
+GEN_OBJS := $(GEN_SRCS:%.c=$(BUILD)/%.o)
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+VECTOR_SRCS := $(wildcard tests/vectors/*.c)
+VECTOR_BIN := $(BUILD)/tests/run_vectors
+TEST_SUPPORT_SRCS := $(wildcard tests/support/*.c)
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/%.o)
+
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+REPLAY_BIN := $(BUILD)/tests/fuzz_replay
+
+.SECONDARY:
+
+.PHONY: all check unit vectors e2e diff demo fuzz fuzz-smoke deps \
+	check-layers check-headers format format-check bench clean
+
+all: $(PROG) $(GEN)
+ifeq ($(MODE)-$(CC_NAME),release-gcc)
+	$(Q)ln -sfn $(PROG) authsweep
+else ifeq ($(MODE),release)
+	$(Q)[ -e authsweep ] || ln -sfn $(PROG) authsweep
+endif
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(PROG): $(BUILD)/engine/main.o $(LIB_A)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) $(MALLOC_LIBS)
+
+$(GEN): $(GEN_OBJS) $(LIB_A)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) $(MALLOC_LIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TEST_SUPPORT_OBJS) \
+		$(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS) $(MALLOC_LIBS)
+
+$(VECTOR_BIN): $(VECTOR_SRCS:%.c=$(BUILD)/%.o) $(TEST_SUPPORT_OBJS) $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS) $(MALLOC_LIBS)
+
+$(REPLAY_BIN): $(BUILD)/tests/fuzz/replay.o \
+		$(FUZZ_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) $(MALLOC_LIBS)
+
+# The replay driver links every target; each fuzz_*.c defines its entry
+# point under a unique name when FUZZ_REPLAY is set.
+$(BUILD)/tests/fuzz/%.o: CFLAGS_ALL += -DFUZZ_REPLAY
+
+# ---- tests ---------------------------------------------------------------
+
+check: unit vectors e2e diff fuzz-replay
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do \
+		echo "  TEST    $$t"; $$t; done
+
+vectors: $(VECTOR_BIN)
+	@echo "  TEST    conformance vectors"
+	$(Q)$(VECTOR_BIN)
+
+e2e: $(PROG) $(GEN)
+	@echo "  TEST    end to end"
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) tests/e2e/run.sh
+
+diff: $(PROG) $(GEN)
+	@echo "  TEST    differential (python3-dkim)"
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) tests/diff/run.sh
+
+.PHONY: fuzz-replay
+fuzz-replay: $(REPLAY_BIN)
+	@echo "  TEST    fuzz corpora replay"
+	$(Q)$(REPLAY_BIN) tests/fuzz
+
+# ---- demo ----------------------------------------------------------------
+
+DEMO_DIR := build/demo
+DEMO_N ?= 5000
+
+demo: $(PROG) $(GEN)
+	$(Q)rm -rf $(DEMO_DIR)
+	$(Q)$(GEN) --out $(DEMO_DIR) --count $(DEMO_N) --seed 1 >/dev/null
+	$(Q)$(PROG) verify --keys $(DEMO_DIR)/keys.zone -o $(DEMO_DIR)/results \
+		$(DEMO_DIR)/maildir
+	@echo "results: $(DEMO_DIR)/results (format: README.md, 'Output')"
+
+# ---- fuzzing -------------------------------------------------------------
+
+FUZZ_BUILD := build/fuzz
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -g -O1 -I. \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-DAUTHSWEEP_ARENA_MALLOC $(WARN)
+FUZZ_LIB_SRCS := $(CANON_SRCS) $(CRYPTO_SRCS) $(DNS_SRCS) $(AUTH_SRCS)
+FUZZ_SECONDS ?= 20
+
+fuzz: $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRCS) -lcrypto -lm
+
+fuzz-smoke: fuzz
+	@set -e; for n in $(FUZZ_NAMES); do \
+		echo "  FUZZ    $$n ($(FUZZ_SECONDS)s)"; \
+		mkdir -p build/fuzz/work/$$n; \
+		$(FUZZ_BUILD)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=0 \
+			-max_len=$$(awk -v t=$$n '$$1==t {print $$2}' \
+				tests/fuzz/max_len.txt) \
+			build/fuzz/work/$$n tests/fuzz/$${n}_corpus \
+			2>build/fuzz/work/$$n.log || \
+			{ tail -n 40 build/fuzz/work/$$n.log; exit 1; }; \
+	done
+
+# ---- housekeeping --------------------------------------------------------
+
+DEPS := build-essential clang libssl-dev libjemalloc-dev libcmocka-dev \
+	liburing-dev python3 python3-dkim libclang-rt-14-dev clang-format \
+	hyperfine valgrind
+
+deps:
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y \
+		--no-install-recommends $(DEPS)
+
+# Layering (STYLE.md H2): canon/ depends on libc only; crypto/ on canon/;
+# auth/ never on engine/, threads, io_uring or the clock; OpenSSL only in
+# crypto/.  Banned string functions (H3) in canon/, crypto/, auth/, dns/.
+check-layers:
+	@fail=0; \
+	if grep -nE '#include "(crypto|auth|engine|dns)/' canon/*.[ch]; then \
+		echo "canon/ must not include crypto/, auth/, dns/ or engine/"; \
+		fail=1; fi; \
+	if grep -nE '#include "(auth|engine|dns)/' crypto/*.[ch]; then \
+		echo "crypto/ must not include auth/, dns/ or engine/"; \
+		fail=1; fi; \
+	if grep -nE '#include "(auth|engine)/' dns/*.[ch]; then \
+		echo "dns/ must not include auth/ or engine/"; fail=1; fi; \
+	if grep -nE '#include ("engine/|"dns/(zone|cache|live)|<liburing.h>|<pthread.h>)' \
+		auth/*.[ch] 2>/dev/null; then \
+		echo "auth/ may include only dns/view.h of dns/, and no engine/, pthread or liburing"; \
+		fail=1; fi; \
+	if grep -nE '\b(time|clock_gettime|gettimeofday)\(' auth/*.[ch] \
+		canon/*.[ch] 2>/dev/null; then \
+		echo "protocol code must not read the clock"; fail=1; fi; \
+	if grep -lE '#include <openssl/' $$(ls */*.[ch] | grep -v '^crypto/') \
+		2>/dev/null; then \
+		echo "only crypto/ may include OpenSSL headers"; fail=1; fi; \
+	if grep -nE '\b(strlen|strcpy|strlcpy|strcat|sprintf|strtok|strtok_r|sscanf|atoi|strtol|strtoul|strtoull|strtoll|strchr)\(' \
+		canon/*.c crypto/*.c auth/*.c dns/*.c 2>/dev/null; then \
+		echo "banned string function in canon/, crypto/, auth/ or dns/"; \
+		fail=1; fi; \
+	exit $$fail
+
+# Every header compiles on its own.
+check-headers:
+	@set -e; for h in $$(ls canon/*.h crypto/*.h dns/*.h auth/*.h \
+		engine/*.h 2>/dev/null); do \
+		printf '#include "%s"\n' $$h | \
+			$(CC) $(BASE_CFLAGS) $(WARN) -fsyntax-only -x c - || \
+			{ echo "header not self-contained: $$h"; exit 1; }; \
+	done
+
+FORMAT_FILES = $(shell ls canon/*.[ch] crypto/*.[ch] dns/*.[ch] \
+	auth/*.[ch] engine/*.[ch] corpus/gen/*.[ch] tests/unit/*.[ch] \
+	tests/vectors/*.[ch] tests/fuzz/*.[ch] tests/support/*.[ch] \
+	tests/*.h 2>/dev/null)
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_FILES)
+
+bench: $(PROG) $(GEN)
+	bench/run.sh
+
+clean:
+	rm -rf build authsweep
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,70 @@
+/*
+ * zone.h - DNS data from RFC 1035 master files.
+ *
+ * A struct zone holds the records of one or more master files (every
+ * --keys FILE of a run) and answers lookups through a struct dns_view.  It
+ * is the offline DNS source: a rescoring run over a zone snapshot can be
+ * repeated exactly.
+ *
+ * Master-file syntax (RFC 1035 §5.1, with the usual BIND extensions):
+ *  - $ORIGIN name, $TTL ttl.  $INCLUDE is refused (a snapshot is one
+ *    self-contained file set).
+ *  - An owner in the first column, or a blank first column for "same owner
+ *    as before"; "@" for the origin; names without a final dot are relative
+ *    to $ORIGIN (to the root when no $ORIGIN was given).
+ *  - [TTL] [class] type rdata, or [class] [TTL] type rdata.  TTLs may use
+ *    the units s, m, h, d, w (e.g. 1h30m).  Class IN (CH/HS/CS accepted and
+ *    ignored).
+ *  - Parentheses join lines; ";" starts a comment outside quotes.
+ *  - TXT rdata: one or more character-strings, quoted or not, joined into
+ *    one record.  Escapes \X and \DDD work inside and outside quotes.
+ *  - Types stored: TXT, A, AAAA, MX, CNAME, PTR, NS.  SOA and other known
+ *    types are parsed for syntax and otherwise ignored, as is the generic
+ *    TYPEnnn form.
+ *
+ * Names are compared case-insensitively.  A name that owns no record of the
+ * asked type gets DNS_NODATA if it owns other records or is an ancestor of
+ * an owner (an empty non-terminal), and DNS_NXDOMAIN otherwise.
+ *
+ * The zone does no file I/O: engine/ reads files and passes their text.
+ * After the last zone_add_text, the zone is read-only and may be shared
+ * by any number of threads.
+ */
+#ifndef AUTHSWEEP_DNS_ZONE_H
+#define AUTHSWEEP_DNS_ZONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "canon/span.h"
+#include "dns/view.h"
+
+struct zone;
+
+/* struct zone_error describes the first error of a failed zone_add_text. */
+struct zone_error {
+	size_t line;      /* 1-based line where the failing entry starts */
+	const char *what; /* static English text */
+};
+
+/* zone_new returns an empty zone, or NULL when out of memory. */
+struct zone *zone_new(void);
+
+/* zone_free releases |z| and every object attached to its answers; NULL
+ * is accepted. */
+void zone_free(struct zone *z);
+
+/* zone_add_text parses the master-file text |text| and adds its records to
+ * |z|.  On failure it returns false, fills |*err| and leaves |z| with the
+ * records of the entries before the failing one.  |text| need not outlive
+ * the call: the zone copies what it keeps. */
+bool zone_add_text(struct zone *z, struct span text, struct zone_error *err);
+
+/* zone_num_records returns how many records |z| holds. */
+size_t zone_num_records(const struct zone *z);
+
+/* zone_view returns a view answering from |z|; it is valid as long as |z|
+ * is. */
+struct dns_view zone_view(struct zone *z);
+
+#endif /* AUTHSWEEP_DNS_ZONE_H */

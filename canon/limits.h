@@ -78,13 +78,21 @@
 /* DNS_MAX_RDATA: RFC 1035 §3.2.1, RDLENGTH is 16 bits. */
 #define DNS_MAX_RDATA 65535
 
-/* ZONE_MAX_LINE caps one logical zone-file entry (a record, with all lines
+/* ZONE_MAX_ENTRY caps one logical zone-file entry (a record, with all lines
  * joined by parentheses).  It is a bit more than the largest TXT rdata in
  * presentation form with every byte escaped as \DDD. */
 #define ZONE_MAX_ENTRY (4 * DNS_MAX_RDATA + 1024)
 
 /* ZONE_MAX_TTL: RFC 2181 §8, TTLs are 31-bit values. */
 #define ZONE_MAX_TTL 2147483647u
+
+/* ZONE_MAX_RRSET_BYTES caps the records of one name and type in a zone
+ * snapshot, counted as stored record data plus 12 bytes of record header
+ * each (a lower bound of their wire size).  An RRset larger than this cannot
+ * fit in one DNS message (RFC 1035 §4.2.2: 16-bit message length), so it
+ * could never be served; the cap also bounds the duplicate check done for
+ * each added record. */
+#define ZONE_MAX_RRSET_BYTES 65535
 
 /* DATE_MAX_LEN caps the date-time text parsed from one Received field;
  * RFC 5322 dates with comments are under 100 bytes. */

@@ -33,7 +33,7 @@ valid_name(struct span name)
 	return true;
 }
 
-/* fill_field sets name and value for a field whose first line is |line|
+/* start_field sets raw, name and malformed for a field whose first line is |line|
  * (without terminator). */
 static void
 start_field(struct msg_field *f, struct span line)
@@ -99,7 +99,7 @@ msg_parse(struct msg *out, struct arena *a, const uint8_t *p, size_t len)
 	for (;;) {
 		if (pos == len) {
 			m.flags |= MSG_F_NO_BODY;
-			m.body = span_make(p + len, 0);
+			m.body = span_make(len == 0 ? p : p + len, 0);
 			break;
 		}
 		const uint8_t *lf = memchr(p + pos, '\n', len - pos);

@@ -14,6 +14,9 @@ span_skip(struct span *s, size_t n)
 	if (s->len < n) {
 		return false;
 	}
+	if (n == 0) {
+		return true;
+	}
 	s->p += n;
 	s->len -= n;
 	return true;
@@ -48,8 +51,10 @@ span_get_bytes(struct span *s, struct span *out, size_t n)
 		return false;
 	}
 	*out = span_make(s->p, n);
-	s->p += n;
-	s->len -= n;
+	if (n > 0) {
+		s->p += n;
+		s->len -= n;
+	}
 	return true;
 }
 

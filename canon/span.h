@@ -51,7 +51,8 @@ span_empty(void)
 static inline struct span
 span_sub(struct span s, size_t off, size_t n)
 {
-	return span_make(s.p + off, n);
+	/* No arithmetic on a NULL pointer, even by zero (C11 6.5.6). */
+	return s.p == NULL ? s : span_make(s.p + off, n);
 }
 
 /* span_skip advances |s| by |n| bytes.  It returns false, leaving |s|

@@ -20,6 +20,24 @@ is_value_byte(uint8_t c)
 	    span_is_fws(c);
 }
 
+/* breaks_ok reports whether every line break in |s| is folding white space
+ * (RFC 6376 §2.8): a CR only as part of CRLF, and a line ending (CRLF, or
+ * a bare LF in LF-only storage) only when WSP follows it. */
+static bool
+breaks_ok(struct span s)
+{
+	for (size_t i = 0; i < s.len; i++) {
+		if (s.p[i] == '\r' && (i + 1 == s.len || s.p[i + 1] != '\n')) {
+			return false;
+		}
+		if (s.p[i] == '\n' &&
+		    (i + 1 == s.len || !span_is_wsp(s.p[i + 1]))) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool
 all_fws(struct span s)
 {
@@ -34,6 +52,9 @@ all_fws(struct span s)
 static enum tv_status
 parse_spec(struct tv_tag *out, struct span spec)
 {
+	if (!breaks_ok(spec)) {
+		return TV_ERR_BAD_VALUE;
+	}
 	span_skip_fws(&spec);
 	uint8_t c;
 	if (!span_peek_u8(&spec, &c) || !span_is_alpha(c)) {
@@ -52,8 +73,7 @@ parse_spec(struct tv_tag *out, struct span spec)
 	if (c != '=') {
 		/* A name followed by anything but FWS and "=" is either a bad
 		 * name ("a-b=") or a tag without a value ("t;"). */
-		return is_value_byte(c) && !span_is_fws(c) ? TV_ERR_BAD_NAME
-		                                           : TV_ERR_NO_EQUALS;
+		return span_is_fws(c) ? TV_ERR_NO_EQUALS : TV_ERR_BAD_NAME;
 	}
 	for (size_t i = 0; i < spec.len; i++) {
 		if (!is_value_byte(spec.p[i])) {
@@ -75,7 +95,7 @@ tv_parse(struct tv_list *out, struct span in)
 		size_t semi = span_find(rest, ';');
 		struct span spec = span_sub(rest, 0, semi);
 		bool last = semi == rest.len;
-		if (all_fws(spec)) {
+		if (all_fws(spec) && breaks_ok(spec)) {
 			/* Only a trailing ";" may be followed by nothing. */
 			if (last && out->num_tags > 0) {
 				return TV_OK;

@@ -22,6 +22,9 @@ crypto__md(enum digest_alg alg)
 bool
 crypto_init(void)
 {
+	if (g_md[DIGEST_SHA1] != NULL && g_md[DIGEST_SHA256] != NULL) {
+		return true;
+	}
 	g_md[DIGEST_SHA1] = EVP_MD_fetch(NULL, "SHA1", NULL);
 	g_md[DIGEST_SHA256] = EVP_MD_fetch(NULL, "SHA256", NULL);
 	if (g_md[DIGEST_SHA1] == NULL || g_md[DIGEST_SHA256] == NULL) {

@@ -55,6 +55,9 @@ pubkey_decode(struct pubkey **out, enum pubkey_type type, struct span der)
 {
 	/* d2i takes a long length; keys are small, anything this large is not
 	 * a key. */
+	if (type == PUBKEY_ED25519 && der.len != 32) {
+		return PUBKEY_ERR_SIZE;
+	}
 	if (der.len == 0 || der.len > 65536) {
 		return PUBKEY_ERR_DECODE;
 	}
@@ -65,9 +68,6 @@ pubkey_decode(struct pubkey **out, enum pubkey_type type, struct span der)
 			return st;
 		}
 	} else {
-		if (der.len != 32) {
-			return PUBKEY_ERR_SIZE;
-		}
 		pkey = EVP_PKEY_new_raw_public_key_ex(
 		    NULL, "ED25519", NULL, der.p, der.len);
 		if (pkey == NULL) {

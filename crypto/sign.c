@@ -20,6 +20,17 @@ struct privkey {
 	enum pubkey_type type;
 };
 
+/* no_password refuses encrypted keys instead of prompting on a terminal. */
+static int
+no_password(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
 static bool
 wrap(struct privkey **out, EVP_PKEY *pkey)
 {
@@ -49,7 +60,7 @@ privkey_from_pem(struct privkey **out, struct span pem)
 	if (bio == NULL) {
 		return false;
 	}
-	EVP_PKEY *pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	EVP_PKEY *pkey = PEM_read_bio_PrivateKey(bio, NULL, no_password, NULL);
 	BIO_free(bio);
 	if (pkey == NULL) {
 		ERR_clear_error();

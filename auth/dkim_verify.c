@@ -1,0 +1,456 @@
+/*
+ * dkim_verify.c - verifying the DKIM signatures of one message
+ * (RFC 6376 §6.1, §3.7; RFC 8463 §3; RFC 8301 §3).
+ *
+ * Signatures are checked in two phases.  First every evaluated signature is
+ * parsed and its key fetched and checked; this settles most failures
+ * without hashing anything.  Then the body is canonicalized once per body
+ * canonicalization still needed, each pass feeding every (hash, l=) pair
+ * through a tee of limit sinks, and finally each signature's header hash is
+ * computed and its signature checked.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/dkim.h"
+#include "canon/bodycanon.h"
+#include "canon/hdrcanon.h"
+
+/* DKIM_BODY_SLOTS: distinct (canonicalization, hash, l=) triples per
+ * message; at most one per evaluated signature. */
+#define DKIM_BODY_SLOTS DKIM_MAX_SIGS_EVALUATED
+
+struct dkim_verifier {
+	struct digest hdr;
+	struct digest body[DKIM_BODY_SLOTS];
+};
+
+struct body_req {
+	enum canon_mode bc;
+	enum digest_alg alg;
+	uint64_t limit;
+	uint8_t out[DIGEST_MAX_BYTES];
+	size_t out_len;
+	uint64_t canon_len;
+	bool ok;
+};
+
+/* struct pending is a signature that passed every check that needs no
+ * hashing. */
+struct pending {
+	struct dkim_sig *sig;
+	const struct dkim_key *key;
+	struct dkim_result *res;
+	size_t body; /* index into the body request table */
+};
+
+struct dkim_verifier *
+dkim_verifier_new(void)
+{
+	struct dkim_verifier *v = calloc(1, sizeof(*v));
+	if (v == NULL) {
+		return NULL;
+	}
+	bool ok = digest_init(&v->hdr);
+	for (size_t i = 0; i < DKIM_BODY_SLOTS; i++) {
+		ok = digest_init(&v->body[i]) && ok;
+	}
+	if (!ok) {
+		dkim_verifier_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+void
+dkim_verifier_free(struct dkim_verifier *v)
+{
+	if (v == NULL) {
+		return;
+	}
+	digest_cleanup(&v->hdr);
+	for (size_t i = 0; i < DKIM_BODY_SLOTS; i++) {
+		digest_cleanup(&v->body[i]);
+	}
+	free(v);
+}
+
+bool
+dkim_field_without_b(struct msg_field *out, struct arena *a,
+    const struct msg_field *f, struct span b_region)
+{
+	size_t cut = (size_t)(b_region.p - f->raw.p);
+	size_t tail = f->raw.len - cut - b_region.len;
+	size_t n = f->raw.len - b_region.len;
+	uint8_t *buf = arena_alloc(a, n == 0 ? 1 : n);
+	if (buf == NULL) {
+		return false;
+	}
+	memcpy(buf, f->raw.p, cut);
+	memcpy(buf + cut, b_region.p + b_region.len, tail);
+	/* The region lies inside the value, so the name and the start of the
+	 * value keep their offsets. */
+	size_t name_off = (size_t)(f->name.p - f->raw.p);
+	size_t value_off = (size_t)(f->value.p - f->raw.p);
+	out->raw = span_make(buf, n);
+	out->name = span_make(buf + name_off, f->name.len);
+	out->value = span_make(buf + value_off, n - value_off);
+	out->malformed = f->malformed;
+	return true;
+}
+
+static const uint8_t crlf[2] = { '\r', '\n' };
+
+bool
+dkim_hash_headers(struct digest *d, enum digest_alg alg, enum canon_mode hc,
+    const struct msg *m, const struct span *names, size_t num_names,
+    const struct msg_field *sig, struct arena *a, uint8_t *out, size_t *out_len)
+{
+	/* next[i] is where the bottom-up search for names[i] resumes: one
+	 * past the field taken for the previous instance of the same name
+	 * (§5.4.2: multiple instances are signed bottom-up). */
+	size_t *next = arena_alloc(a, (num_names + 1) * sizeof(*next));
+	if (next == NULL) {
+		return false;
+	}
+	struct byte_sink sink = digest_sink(d);
+	digest_begin(d, alg);
+	for (size_t i = 0; i < num_names; i++) {
+		size_t from = m->num_fields;
+		for (size_t j = i; j-- > 0;) {
+			if (span_eq_icase(names[j], names[i])) {
+				from = next[j];
+				break;
+			}
+		}
+		next[i] = 0;
+		for (size_t k = from; k-- > 0;) {
+			const struct msg_field *f = &m->fields[k];
+			if (f->name.len == names[i].len &&
+			    msg_field_is(f, names[i])) {
+				hdrcanon_field(&sink, hc, f);
+				byte_sink_write(&sink, crlf, sizeof(crlf));
+				next[i] = k;
+				break;
+			}
+		}
+		/* A name with no instance left is over-signed: it contributes
+		 * nothing (§3.7), and so will later instances of it. */
+	}
+	hdrcanon_field(&sink, hc, sig);
+	return digest_finish(d, out, out_len);
+}
+
+bool
+dkim_hash_body(struct digest *d, enum digest_alg alg, enum canon_mode bc,
+    uint64_t limit, struct span body, uint8_t *out, size_t *out_len,
+    uint64_t *canon_len)
+{
+	struct limit_sink ls;
+	digest_begin(d, alg);
+	limit_sink_init(&ls, digest_sink(d), limit);
+	*canon_len = bodycanon_span(bc, limit_sink_as_sink(&ls), body);
+	return digest_finish(d, out, out_len);
+}
+
+static void
+set_result(struct dkim_result *r, enum auth_verdict v, enum dkim_reason why)
+{
+	r->verdict = v;
+	r->reason = why;
+}
+
+/* set_error records an unusable signature: permerror, or temperror when
+ * the cause was local (out of memory). */
+static void
+set_error(struct dkim_result *r, enum dkim_reason why)
+{
+	set_result(
+	    r, why == DKIM_R_INTERNAL ? AUTH_TEMPERROR : AUTH_PERMERROR, why);
+}
+
+/* check_key applies the key record to the signature.  It returns false with
+ * the result set when the signature cannot pass. */
+static bool
+check_key(struct dkim_result *r, const struct dkim_sig *sig,
+    const struct dns_view *dns, const struct dkim_key **out_key)
+{
+	uint8_t namebuf[DNS_MAX_NAME + 1];
+	struct span name =
+	    dkim_key_name(namebuf, sizeof(namebuf), sig->s, sig->d);
+	if (name.len == 0) {
+		set_result(r, AUTH_PERMERROR, DKIM_R_KEY_NAME);
+		return false;
+	}
+	const struct dns_rrset *rr = dns_view_lookup(dns, name, DNS_T_TXT);
+	if (rr->status == DNS_TEMPFAIL) {
+		set_result(r, AUTH_TEMPERROR, DKIM_R_KEY_TEMPFAIL);
+		r->detail = rr->reason;
+		return false;
+	}
+	if (rr->status != DNS_OK) {
+		set_result(r, AUTH_PERMERROR, DKIM_R_NO_KEY);
+		r->detail = rr->status == DNS_NXDOMAIN ? "NXDOMAIN" : "no TXT";
+		return false;
+	}
+	const struct dkim_key *key = dkim_key_get(rr);
+	if (key == NULL) {
+		set_result(r, AUTH_TEMPERROR, DKIM_R_INTERNAL);
+		return false;
+	}
+	r->testing = key->testing;
+	r->key_bits = key->bits;
+	enum dkim_reason why = key->error;
+	if (why == DKIM_R_OK && key->type != sig->key_type) {
+		why = DKIM_R_KEY_ALG_MISMATCH;
+	} else if (why == DKIM_R_OK && !key->hash_allowed[sig->hash]) {
+		why = DKIM_R_KEY_HASH;
+	} else if (why == DKIM_R_OK && key->strict &&
+	    !span_eq_icase(sig->auid_domain, sig->d)) {
+		/* t=s: i= must not be a subdomain of d= (§3.6.1). */
+		why = DKIM_R_KEY_STRICT;
+	}
+	if (why != DKIM_R_OK) {
+		set_error(r, why);
+		return false;
+	}
+	*out_key = key;
+	return true;
+}
+
+/* policy_reason returns the RFC 8301 objection to a usable signature, or
+ * DKIM_R_OK. */
+static enum dkim_reason
+policy_reason(const struct dkim_sig *sig, const struct dkim_key *key)
+{
+	if (key->type == PUBKEY_RSA && key->bits > RSA_MAX_BITS) {
+		return DKIM_R_KEY_TOO_LARGE;
+	}
+	if (sig->alg == DKIM_ALG_RSA_SHA1) {
+		return DKIM_R_RSA_SHA1;
+	}
+	if (key->type == PUBKEY_RSA && key->bits < RSA_MIN_BITS) {
+		return DKIM_R_KEY_TOO_SMALL;
+	}
+	return DKIM_R_OK;
+}
+
+/* add_body_req returns the index of the request for (bc, alg, limit),
+ * adding it if new. */
+static size_t
+add_body_req(struct body_req *reqs, size_t *num, enum canon_mode bc,
+    enum digest_alg alg, uint64_t limit)
+{
+	for (size_t i = 0; i < *num; i++) {
+		if (reqs[i].bc == bc && reqs[i].alg == alg &&
+		    reqs[i].limit == limit) {
+			return i;
+		}
+	}
+	struct body_req *r = &reqs[(*num)++];
+	memset(r, 0, sizeof(*r));
+	r->bc = bc;
+	r->alg = alg;
+	r->limit = limit;
+	return *num - 1;
+}
+
+/* hash_bodies runs one canonicalization pass per body canonicalization in
+ * use, each feeding all of its requests. */
+static void
+hash_bodies(struct dkim_verifier *v, struct body_req *reqs, size_t num,
+    struct span body)
+{
+	for (int mode = CANON_SIMPLE; mode <= CANON_RELAXED; mode++) {
+		struct tee_sink tee = { .num_sinks = 0 };
+		struct limit_sink ls[DKIM_BODY_SLOTS];
+		for (size_t i = 0; i < num; i++) {
+			if (reqs[i].bc != (enum canon_mode)mode) {
+				continue;
+			}
+			digest_begin(&v->body[i], reqs[i].alg);
+			limit_sink_init(
+			    &ls[i], digest_sink(&v->body[i]), reqs[i].limit);
+			(void)tee_sink_add(&tee, limit_sink_as_sink(&ls[i]));
+		}
+		if (tee.num_sinks == 0) {
+			continue;
+		}
+		uint64_t len = bodycanon_span(
+		    (enum canon_mode)mode, tee_sink_as_sink(&tee), body);
+		for (size_t i = 0; i < num; i++) {
+			if (reqs[i].bc == (enum canon_mode)mode) {
+				reqs[i].canon_len = len;
+				reqs[i].ok = digest_finish(
+				    &v->body[i], reqs[i].out, &reqs[i].out_len);
+			}
+		}
+	}
+}
+
+/* check_crypto decides a pending signature once body hashes exist. */
+static void
+check_crypto(struct dkim_verifier *v, struct pending *p,
+    const struct body_req *req, const struct msg *m, struct arena *a)
+{
+	struct dkim_result *r = p->res;
+	const struct dkim_sig *sig = p->sig;
+	r->body_len = req->canon_len;
+	enum dkim_reason policy = r->reason;
+	if (!req->ok) {
+		set_result(r, AUTH_TEMPERROR, DKIM_R_INTERNAL);
+		return;
+	}
+	if (sig->has_l && sig->l > req->canon_len) {
+		/* §3.5 l=: "This value MUST NOT be larger than the actual
+		 * number of octets in the canonicalized message body." */
+		if (policy == DKIM_R_OK) {
+			set_result(r, AUTH_PERMERROR, DKIM_R_LENGTH_EXCEEDS);
+		}
+		return;
+	}
+	bool ok = !sig->bh_too_long && sig->bh_len == req->out_len &&
+	    memcmp(sig->bh, req->out, req->out_len) == 0;
+	enum dkim_reason why = DKIM_R_BODY_HASH;
+	if (ok) {
+		struct msg_field nob;
+		uint8_t hh[DIGEST_MAX_BYTES];
+		size_t hh_len;
+		if (!dkim_field_without_b(&nob, a, sig->field, sig->b_region) ||
+		    !dkim_hash_headers(&v->hdr, sig->hash, sig->hcanon, m,
+		        sig->h, sig->num_h, &nob, a, hh, &hh_len)) {
+			set_result(r, AUTH_TEMPERROR, DKIM_R_INTERNAL);
+			return;
+		}
+		struct span digest = span_make(hh, hh_len);
+		struct span b = span_make(sig->b, sig->b_len);
+		ok = sig->key_type == PUBKEY_ED25519
+		    ? pubkey_verify_ed25519(p->key->pk, digest, b)
+		    : pubkey_verify_rsa(p->key->pk, sig->hash, digest, b);
+		why = DKIM_R_SIGNATURE;
+	}
+	if (policy != DKIM_R_OK) {
+		/* The policy verdict stands; record what the crypto said. */
+		r->crypto_checked = true;
+		r->crypto_ok = ok;
+		if (!ok) {
+			r->detail = why == DKIM_R_BODY_HASH
+			    ? "body hash does not verify either"
+			    : "signature does not verify either";
+		}
+		return;
+	}
+	if (ok) {
+		set_result(r, AUTH_PASS, DKIM_R_OK);
+	} else {
+		set_result(r, AUTH_FAIL, why);
+	}
+}
+
+/* prepare runs every check that needs no hashing.  It returns true when
+ * the signature still needs its hashes checked. */
+static bool
+prepare(struct dkim_sig *sig, struct dkim_result *r, const struct msg_field *f,
+    const struct dns_view *dns, int64_t now, struct arena *a,
+    const struct dkim_key **key)
+{
+	enum dkim_reason why = dkim_sig_parse(sig, a, f, &dkim_signature_rules);
+	r->d = sig->d;
+	r->s = sig->s;
+	r->a = sig->a;
+	r->c = sig->c;
+	r->auid = sig->auid;
+	r->has_l = sig->has_l;
+	r->l = sig->l;
+	if (why == DKIM_R_MISSING_TAG) {
+		r->detail = sig->missing;
+	}
+	if (why == DKIM_R_OK && sig->has_x && now >= 0 &&
+	    (uint64_t)now > sig->x) {
+		why = DKIM_R_EXPIRED;
+	}
+	if (why != DKIM_R_OK) {
+		set_error(r, why);
+		return false;
+	}
+	if (!check_key(r, sig, dns, key)) {
+		return false;
+	}
+	why = policy_reason(sig, *key);
+	if (why != DKIM_R_OK) {
+		set_result(r, AUTH_POLICY, why);
+		if (why == DKIM_R_KEY_TOO_LARGE) {
+			/* The cap exists to bound the cost: do not verify. */
+			return false;
+		}
+	}
+	return true;
+}
+
+bool
+dkim_verify(struct dkim_verifier *v, struct dkim_outcome *out,
+    const struct msg *m, const struct dns_view *dns, int64_t now,
+    struct arena *a)
+{
+	static const struct span sig_name = { (const uint8_t *)"DKIM-Signature",
+		14 };
+	memset(out, 0, sizeof(*out));
+	size_t total = 0;
+	for (size_t i = 0; i < m->num_fields; i++) {
+		total += msg_field_is(&m->fields[i], sig_name);
+	}
+	if (total == 0) {
+		return true;
+	}
+	size_t listed =
+	    total < DKIM_MAX_SIGS_LISTED ? total : DKIM_MAX_SIGS_LISTED;
+	out->sigs = arena_calloc(a, listed, sizeof(*out->sigs));
+	struct pending *pend =
+	    arena_calloc(a, DKIM_MAX_SIGS_EVALUATED, sizeof(*pend));
+	struct body_req *reqs = arena_calloc(a, DKIM_BODY_SLOTS, sizeof(*reqs));
+	if (out->sigs == NULL || pend == NULL || reqs == NULL) {
+		return false;
+	}
+	out->num_unlisted = total - listed;
+	size_t num_pend = 0, num_reqs = 0;
+
+	for (size_t i = 0; i < m->num_fields && out->num_sigs < listed; i++) {
+		const struct msg_field *f = &m->fields[i];
+		if (!msg_field_is(f, sig_name)) {
+			continue;
+		}
+		struct dkim_result *r = &out->sigs[out->num_sigs++];
+		r->field_index = i;
+		struct dkim_sig *sig = arena_alloc(a, sizeof(*sig));
+		if (sig == NULL) {
+			set_result(r, AUTH_TEMPERROR, DKIM_R_INTERNAL);
+			continue;
+		}
+		if (out->num_sigs > DKIM_MAX_SIGS_EVALUATED) {
+			/* Parse for the report only. */
+			(void)dkim_sig_parse(sig, a, f, &dkim_signature_rules);
+			r->d = sig->d;
+			r->s = sig->s;
+			r->a = sig->a;
+			r->c = sig->c;
+			set_result(r, AUTH_NEUTRAL, DKIM_R_SKIPPED);
+			continue;
+		}
+		const struct dkim_key *key = NULL;
+		if (!prepare(sig, r, f, dns, now, a, &key)) {
+			continue;
+		}
+		struct pending *p = &pend[num_pend++];
+		p->sig = sig;
+		p->key = key;
+		p->res = r;
+		p->body = add_body_req(reqs, &num_reqs, sig->bcanon, sig->hash,
+		    sig->has_l ? sig->l : UINT64_MAX);
+	}
+
+	hash_bodies(v, reqs, num_reqs, m->body);
+	for (size_t i = 0; i < num_pend; i++) {
+		check_crypto(v, &pend[i], &reqs[pend[i].body], m, a);
+	}
+	return true;
+}

@@ -1,0 +1,141 @@
+/*
+ * main.c - the authsweep command line.
+ *
+ * The only place that may exit.  Bad usage gets one line on stderr and exit
+ * status 2; everything else is the run's business (engine/run.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/digest.h"
+#include "engine/run.h"
+
+#define AUTHSWEEP_VERSION "0.1.0"
+
+static const char usage_text[] =
+    "usage: authsweep verify [--keys FILE]... [--now UNIXTIME]\n"
+    "                        [--format compact|jsonl] [-o FILE] INPUT...\n"
+    "       authsweep --help | --version\n"
+    "\n"
+    "INPUT is a message file, a maildir or a directory tree.\n"
+    "  --keys FILE     DNS records from an RFC 1035 master file "
+    "(repeatable)\n"
+    "  --now UNIXTIME  evaluate at this time instead of each message's\n"
+    "                  arrival time (newest Received date, else mtime)\n"
+    "  --format F      compact (default) or jsonl\n"
+    "  -o FILE         write results to FILE instead of standard output\n";
+
+static void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("authsweep: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs(" (try --help)\n", stderr);
+	va_end(ap);
+	exit(RUN_EXIT_USAGE);
+}
+
+static int64_t
+parse_time(const char *s)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v < 0) {
+		usage_error("--now wants seconds since the epoch, not '%s'", s);
+	}
+	return (int64_t)v;
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "keys", required_argument, NULL, 'k' },
+		{ "now", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_config cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.keys = calloc((size_t)argc, sizeof(*cfg.keys));
+	if (cfg.keys == NULL) {
+		fputs("authsweep: out of memory\n", stderr);
+		return RUN_EXIT_USAGE;
+	}
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			cfg.keys[cfg.num_keys++] = optarg;
+			break;
+		case 'n':
+			cfg.have_now = true;
+			cfg.now = parse_time(optarg);
+			break;
+		case 'f':
+			if (strcmp(optarg, "compact") == 0) {
+				cfg.format = FORMAT_COMPACT;
+			} else if (strcmp(optarg, "jsonl") == 0) {
+				cfg.format = FORMAT_JSONL;
+			} else {
+				usage_error("unknown --format '%s'", optarg);
+			}
+			break;
+		case 'o':
+			cfg.output = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case '?':
+		default:
+			usage_error("bad option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		usage_error("verify needs at least one INPUT");
+	}
+	cfg.inputs = (const char **)argv + optind;
+	cfg.num_inputs = (size_t)(argc - optind);
+	if (!crypto_init()) {
+		fputs("authsweep: OpenSSL lacks SHA-1 or SHA-256\n", stderr);
+		return RUN_EXIT_USAGE;
+	}
+	int rc = run_verify(&cfg);
+	crypto_cleanup();
+	free(cfg.keys);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage_error("a command is needed: verify");
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		puts("authsweep " AUTHSWEEP_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "verify") == 0) {
+		return cmd_verify(argc - 1, argv + 1);
+	}
+	usage_error("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,344 @@
+/*
+ * record.c - result records in the compact and JSONL formats (see
+ * record.h).
+ *
+ * JSON strings are written as valid UTF-8: well-formed UTF-8 in message
+ * data passes through, control bytes are escaped, and bytes that are not
+ * part of a well-formed sequence become U+FFFD.
+ */
+#include "engine/record.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+outbuf_put(struct outbuf *b, const void *p, size_t len)
+{
+	if (b->failed || len == 0) {
+		return;
+	}
+	if (len > b->cap - b->len) {
+		size_t ncap = b->cap == 0 ? 4096 : b->cap;
+		while (ncap - b->len < len) {
+			if (ncap > SIZE_MAX / 2) {
+				b->failed = true;
+				return;
+			}
+			ncap *= 2;
+		}
+		char *n = realloc(b->p, ncap);
+		if (n == NULL) {
+			b->failed = true;
+			return;
+		}
+		b->p = n;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->len, p, len);
+	b->len += len;
+}
+
+void
+outbuf_puts(struct outbuf *b, const char *s)
+{
+	outbuf_put(b, s, strlen(s));
+}
+
+void
+outbuf_printf(struct outbuf *b, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		b->failed = true;
+		return;
+	}
+	outbuf_put(b, tmp, (size_t)n);
+}
+
+void
+outbuf_free(struct outbuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+/* ---- compact ------------------------------------------------------------ */
+
+static void
+put_escaped(struct outbuf *b, const uint8_t *p, size_t len, bool colon)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t run = 0;
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = p[i];
+		if (c > 0x20 && c < 0x7f && c != '%' && !(colon && c == ':')) {
+			continue;
+		}
+		outbuf_put(b, p + run, i - run);
+		char esc[3] = { '%', hex[c >> 4], hex[c & 15] };
+		outbuf_put(b, esc, 3);
+		run = i + 1;
+	}
+	outbuf_put(b, p + run, len - run);
+}
+
+static const char *
+alg_short(struct span a)
+{
+	if (span_eq_icase_lit(a, "rsa-sha256")) {
+		return "rsa256";
+	}
+	if (span_eq_icase_lit(a, "ed25519-sha256")) {
+		return "ed25519";
+	}
+	if (span_eq_icase_lit(a, "rsa-sha1")) {
+		return "rsa1";
+	}
+	return "?";
+}
+
+static void
+canon_short(struct outbuf *b, struct span c)
+{
+	static const char *const forms[][2] = {
+		{ "simple", "ss" },
+		{ "relaxed", "rs" },
+		{ "simple/simple", "ss" },
+		{ "simple/relaxed", "sr" },
+		{ "relaxed/simple", "rs" },
+		{ "relaxed/relaxed", "rr" },
+	};
+	if (c.len == 0) {
+		outbuf_puts(b, "ss");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		if (span_eq_icase_lit(c, forms[i][0])) {
+			outbuf_puts(b, forms[i][1]);
+			return;
+		}
+	}
+	outbuf_puts(b, "?");
+}
+
+static void
+write_compact(struct outbuf *b, const struct record *r)
+{
+	put_escaped(b, (const uint8_t *)r->path, strlen(r->path), false);
+	if (r->offset >= 0) {
+		outbuf_printf(b, "\t%lld", (long long)r->offset);
+	} else {
+		outbuf_puts(b, "\t-");
+	}
+	outbuf_printf(b, "\t%lld\t", (long long)r->time);
+	if (r->error != NULL) {
+		outbuf_puts(b, "error:");
+		put_escaped(
+		    b, (const uint8_t *)r->error, strlen(r->error), false);
+		outbuf_puts(b, "\t-\n");
+		return;
+	}
+	outbuf_puts(b, "ok\t");
+	const struct dkim_outcome *o = r->dkim;
+	if (o->num_sigs == 0) {
+		outbuf_puts(b, "-\n");
+		return;
+	}
+	for (size_t i = 0; i < o->num_sigs; i++) {
+		const struct dkim_result *s = &o->sigs[i];
+		if (i > 0) {
+			outbuf_put(b, " ", 1);
+		}
+		outbuf_puts(b, auth_verdict_str(s->verdict));
+		if (s->verdict != AUTH_PASS) {
+			outbuf_put(b, "/", 1);
+			outbuf_puts(b, dkim_reason_code(s->reason));
+		}
+		outbuf_put(b, ":", 1);
+		put_escaped(b, s->d.p, s->d.len, true);
+		outbuf_put(b, ":", 1);
+		put_escaped(b, s->s.p, s->s.len, true);
+		outbuf_put(b, ":", 1);
+		outbuf_puts(b, alg_short(s->a));
+		outbuf_put(b, ":", 1);
+		canon_short(b, s->c);
+	}
+	if (o->num_unlisted > 0) {
+		outbuf_printf(b, " +%zu", o->num_unlisted);
+	}
+	outbuf_put(b, "\n", 1);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+/* utf8_len returns the length of the well-formed UTF-8 sequence at p (at
+ * most |n| bytes), or 0 if there is none (RFC 3629 §4). */
+static size_t
+utf8_len(const uint8_t *p, size_t n)
+{
+	uint8_t c = p[0];
+	size_t len;
+	uint8_t lo = 0x80, hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		lo = c == 0xe0 ? 0xa0 : 0x80;
+		hi = c == 0xed ? 0x9f : 0xbf;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		lo = c == 0xf0 ? 0x90 : 0x80;
+		hi = c == 0xf4 ? 0x8f : 0xbf;
+	} else {
+		return 0;
+	}
+	if (n < len || p[1] < lo || p[1] > hi) {
+		return 0;
+	}
+	for (size_t i = 2; i < len; i++) {
+		if (p[i] < 0x80 || p[i] > 0xbf) {
+			return 0;
+		}
+	}
+	return len;
+}
+
+static void
+json_string(struct outbuf *b, const uint8_t *p, size_t len)
+{
+	outbuf_put(b, "\"", 1);
+	size_t i = 0;
+	while (i < len) {
+		uint8_t c = p[i];
+		if (c >= 0x80) {
+			size_t n = utf8_len(p + i, len - i);
+			if (n == 0) {
+				outbuf_puts(b, "\\ufffd");
+				i++;
+			} else {
+				outbuf_put(b, p + i, n);
+				i += n;
+			}
+			continue;
+		}
+		if (c == '"' || c == '\\') {
+			char esc[2] = { '\\', (char)c };
+			outbuf_put(b, esc, 2);
+		} else if (c < 0x20 || c == 0x7f) {
+			outbuf_printf(b, "\\u%04x", c);
+		} else {
+			outbuf_put(b, &p[i], 1);
+		}
+		i++;
+	}
+	outbuf_put(b, "\"", 1);
+}
+
+static void
+json_key_span(struct outbuf *b, const char *key, struct span v)
+{
+	outbuf_printf(b, ",\"%s\":", key);
+	json_string(b, v.p, v.len);
+}
+
+static void
+json_key_str(struct outbuf *b, const char *key, const char *v)
+{
+	json_key_span(b, key, span_make(v, strlen(v)));
+}
+
+static const char *const time_sources[] = {
+	[TIME_GIVEN] = "given",
+	[TIME_RECEIVED] = "received",
+	[TIME_MTIME] = "mtime",
+	[TIME_CLOCK] = "clock",
+};
+
+static void
+json_reason(struct outbuf *b, const struct dkim_result *s)
+{
+	char text[256];
+	const char *base = dkim_reason_text(s->reason);
+	if (s->crypto_checked) {
+		snprintf(text, sizeof(text), "%s; signature otherwise %s", base,
+		    s->crypto_ok ? "verifies" : "fails too");
+	} else if (s->detail != NULL) {
+		snprintf(text, sizeof(text), "%s: %s", base, s->detail);
+	} else {
+		snprintf(text, sizeof(text), "%s", base);
+	}
+	json_key_str(b, "reason", text);
+}
+
+static void
+json_sig(struct outbuf *b, const struct dkim_result *s)
+{
+	outbuf_puts(b, "{\"result\":\"");
+	outbuf_puts(b, auth_verdict_str(s->verdict));
+	outbuf_puts(b, "\"");
+	json_key_span(b, "d", s->d);
+	json_key_span(b, "s", s->s);
+	json_key_span(b, "a", s->a);
+	json_key_span(b, "c", s->c.len > 0 ? s->c : SPAN_LIT("simple/simple"));
+	json_key_str(b, "code", dkim_reason_code(s->reason));
+	json_reason(b, s);
+	if (s->auid.len > 0) {
+		json_key_span(b, "i", s->auid);
+	}
+	if (s->has_l) {
+		outbuf_printf(b, ",\"l\":%llu", (unsigned long long)s->l);
+	}
+	if (s->key_bits > 0) {
+		outbuf_printf(b, ",\"bits\":%u", s->key_bits);
+	}
+	if (s->testing) {
+		outbuf_puts(b, ",\"testing\":true");
+	}
+	outbuf_put(b, "}", 1);
+}
+
+static void
+write_jsonl(struct outbuf *b, const struct record *r)
+{
+	outbuf_puts(b, "{\"path\":");
+	json_string(b, (const uint8_t *)r->path, strlen(r->path));
+	if (r->offset >= 0) {
+		outbuf_printf(b, ",\"offset\":%lld", (long long)r->offset);
+	}
+	outbuf_printf(b, ",\"time\":%lld", (long long)r->time);
+	json_key_str(b, "time_source", time_sources[r->time_source]);
+	if (r->error != NULL) {
+		json_key_str(b, "error", r->error);
+		outbuf_puts(b, "}\n");
+		return;
+	}
+	outbuf_puts(b, ",\"dkim\":[");
+	for (size_t i = 0; i < r->dkim->num_sigs; i++) {
+		if (i > 0) {
+			outbuf_put(b, ",", 1);
+		}
+		json_sig(b, &r->dkim->sigs[i]);
+	}
+	outbuf_put(b, "]", 1);
+	if (r->dkim->num_unlisted > 0) {
+		outbuf_printf(
+		    b, ",\"dkim_unlisted\":%zu", r->dkim->num_unlisted);
+	}
+	outbuf_puts(b, "}\n");
+}
+
+void
+record_write(struct outbuf *b, enum record_format fmt, const struct record *r)
+{
+	if (fmt == FORMAT_JSONL) {
+		write_jsonl(b, r);
+	} else {
+		write_compact(b, r);
+	}
+}

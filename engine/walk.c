@@ -102,7 +102,10 @@ read_sorted(const char *dir, char ***out, size_t *num)
 		free(names);
 		return err;
 	}
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n > 1) {
+		/* qsort must not see the NULL array of an empty directory. */
+		qsort(names, n, sizeof(*names), cmp_names);
+	}
 	*out = names;
 	*num = n;
 	return 0;

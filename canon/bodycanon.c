@@ -26,6 +26,7 @@ bodycanon_init(
 	bc->pending_cr = false;
 	bc->pending_wsp = false;
 	bc->line_started = false;
+	bc->reference = false;
 	bc->buf_len = 0;
 }
 
@@ -40,6 +41,12 @@ static void
 put(struct bodycanon *bc, const uint8_t *p, size_t n)
 {
 	bc->out_len += n;
+	if (n >= BODYCANON_BUF / 2) {
+		/* A long run goes to the sink as it is, without a copy. */
+		flush(bc);
+		byte_sink_write(&bc->sink, p, n);
+		return;
+	}
 	while (n > 0) {
 		if (bc->buf_len == BODYCANON_BUF) {
 			flush(bc);
@@ -98,42 +105,184 @@ is_special(const struct bodycanon *bc, uint8_t c)
 	return bc->mode == CANON_RELAXED && span_is_wsp(c);
 }
 
+/* step_ref handles the one byte p[i] with the reference state machine and
+ * returns i + 1. */
+static size_t
+step_ref(struct bodycanon *bc, const uint8_t *p, size_t i, size_t len)
+{
+	uint8_t c = p[i];
+	if (bc->pending_cr) {
+		bc->pending_cr = false;
+		if (c == '\n') {
+			end_line(bc);
+			return i + 1;
+		}
+		/* A CR not followed by LF is data. */
+		begin_data(bc);
+		put(bc, (const uint8_t *)"\r", 1);
+	}
+	if (c == '\r') {
+		bc->pending_cr = true;
+		return i + 1;
+	}
+	if (c == '\n') {
+		end_line(bc);
+		return i + 1;
+	}
+	if (bc->mode == CANON_RELAXED && span_is_wsp(c)) {
+		bc->pending_wsp = true;
+		return i + 1;
+	}
+	/* One data byte; the fast path, or the next step, takes the rest. */
+	(void)len;
+	begin_data(bc);
+	put(bc, p + i, 1);
+	return i + 1;
+}
+
+/* plain_at reports whether p[k] can begin, unchanged, a line that has
+ * content: not a line ending, and under relaxed not WSP unless it is a
+ * single SP before a data byte. */
+static bool
+plain_at(const struct bodycanon *bc, const uint8_t *p, size_t k, size_t len)
+{
+	if (k >= len || is_special(bc, p[k])) {
+		return k < len && bc->mode == CANON_RELAXED && p[k] == ' ' &&
+		    k + 1 < len && !is_special(bc, p[k + 1]);
+	}
+	return true;
+}
+
+/* zero_bytes has the top bit set in the lowest byte of |y| that is zero
+ * (bits above it may be set spuriously by the borrow, never below). */
+static inline uint64_t
+zero_bytes(uint64_t y)
+{
+	return (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
+}
+
+/* special_mask marks, by its lowest set bit, the first byte of the
+ * little-endian word |x| that is SP, HTAB, CR or LF; 0 when there is none.
+ * A spurious bit can only follow a true one, so the lowest bit is exact. */
+static inline uint64_t
+special_mask(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	return zero_bytes(x ^ (ones * ' ')) | zero_bytes(x ^ (ones * '\t')) |
+	    zero_bytes(x ^ (ones * '\r')) | zero_bytes(x ^ (ones * '\n'));
+}
+
+/* skip_data returns the index of the first SP, HTAB, CR or LF at or after
+ * p[i] among the whole 8-byte words before |len|, eight bytes at a time;
+ * the caller examines the bytes from there one by one. */
+static size_t
+skip_data(const uint8_t *p, size_t i, size_t len)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (len - i >= 8) {
+		uint64_t x;
+		memcpy(&x, p + i, 8);
+		uint64_t m = special_mask(x);
+		if (m != 0) {
+			return i + (size_t)__builtin_ctzll(m) / 8;
+		}
+		i += 8;
+	}
+#else
+	(void)p;
+	(void)len;
+#endif
+	return i;
+}
+
+/* copy_run_simple: under simple canonicalization every byte of a line is
+ * copied as it is, a bare CR included, so the run goes from line end to
+ * line end (memchr) as long as each line ends in CRLF and the next one
+ * starts with content. */
+static size_t
+copy_run_simple(
+    const struct bodycanon *bc, const uint8_t *p, size_t i, size_t len)
+{
+	while (i < len) {
+		const uint8_t *lf = memchr(p + i, '\n', len - i);
+		if (lf == NULL) {
+			/* A final CR may be the first half of a CRLF. */
+			return p[len - 1] == '\r' ? len - 1 : len;
+		}
+		size_t k = (size_t)(lf - p);
+		if (k == i || p[k - 1] != '\r' ||
+		    !plain_at(bc, p, k + 1, len)) {
+			/* A bare LF, or a line break the state machine must
+			 * see: stop before its CR. */
+			return k == i || p[k - 1] != '\r' ? k : k - 1;
+		}
+		i = k + 1;
+	}
+	return i;
+}
+
+/* copy_run_relaxed: data bytes, single SPs between data bytes, and CRLFs
+ * followed by a line that starts plainly.  Runs of data are skipped eight
+ * bytes at a time (skip_data); only the bytes that may matter are looked
+ * at one by one. */
+static size_t
+copy_run_relaxed(
+    const struct bodycanon *bc, const uint8_t *p, size_t i, size_t len)
+{
+	while (i < len) {
+		i = skip_data(p, i, len);
+		if (i == len) {
+			break;
+		}
+		uint8_t c = p[i];
+		if (c == '\r') {
+			if (i + 1 < len && p[i + 1] == '\n' &&
+			    plain_at(bc, p, i + 2, len)) {
+				i += 2;
+				continue;
+			}
+			return i;
+		}
+		if (c == '\n' || c == '\t') {
+			return i;
+		}
+		if (c == ' ') {
+			if (i + 1 < len && !is_special(bc, p[i + 1])) {
+				i += 2;
+				continue;
+			}
+			return i;
+		}
+		i++;
+	}
+	return i;
+}
+
+/* copy_run returns the end of the longest run from p[i] that canonicalizes
+ * to itself, given a started line and nothing pending; everything else is
+ * left to the state machine. */
+static size_t
+copy_run(const struct bodycanon *bc, const uint8_t *p, size_t i, size_t len)
+{
+	return bc->mode == CANON_SIMPLE ? copy_run_simple(bc, p, i, len)
+	                                : copy_run_relaxed(bc, p, i, len);
+}
+
 void
 bodycanon_update(struct bodycanon *bc, const uint8_t *p, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		uint8_t c = p[i];
-		if (bc->pending_cr) {
-			bc->pending_cr = false;
-			if (c == '\n') {
-				end_line(bc);
-				i++;
+		if (!bc->reference && bc->line_started && !bc->pending_cr &&
+		    !bc->pending_wsp) {
+			size_t j = copy_run(bc, p, i, len);
+			if (j > i) {
+				put(bc, p + i, j - i);
+				i = j;
 				continue;
 			}
-			/* A CR not followed by LF is data. */
-			begin_data(bc);
-			put(bc, (const uint8_t *)"\r", 1);
 		}
-		if (c == '\r') {
-			bc->pending_cr = true;
-			i++;
-		} else if (c == '\n') {
-			end_line(bc);
-			i++;
-		} else if (bc->mode == CANON_RELAXED && span_is_wsp(c)) {
-			bc->pending_wsp = true;
-			i++;
-		} else {
-			/* A run of data bytes goes out in one piece. */
-			size_t j = i + 1;
-			while (j < len && !is_special(bc, p[j])) {
-				j++;
-			}
-			begin_data(bc);
-			put(bc, p + i, j - i);
-			i = j;
-		}
+		i = step_ref(bc, p, i, len);
 	}
 }
 

@@ -44,6 +44,10 @@ struct bodycanon {
 	bool pending_cr;       /* the last byte seen was CR */
 	bool pending_wsp;      /* relaxed: WSP seen since the last data byte */
 	bool line_started;     /* the current line has produced output */
+	/* reference, when set after bodycanon_init, disables the fast copy of
+	 * runs that canonicalize to themselves, leaving only the byte-level
+	 * state machine: the oracle that tests and fuzzing compare with. */
+	bool reference;
 	size_t buf_len;
 	uint8_t buf[BODYCANON_BUF];
 };

@@ -108,6 +108,8 @@ collect_write(void *ctx, const uint8_t *p, size_t len)
 	c->num_writes++;
 }
 
+static bool use_reference;
+
 static void
 run_chunks(const struct body_case *tc, const size_t *cuts, size_t num_cuts,
     struct collect *out)
@@ -115,6 +117,7 @@ run_chunks(const struct body_case *tc, const size_t *cuts, size_t num_cuts,
 	struct bodycanon bc;
 	struct byte_sink sink = { collect_write, out };
 	bodycanon_init(&bc, tc->mode, sink);
+	bc.reference = use_reference;
 	size_t pos = 0;
 	for (size_t i = 0; i <= num_cuts; i++) {
 		size_t end = i < num_cuts ? cuts[i] : tc->in_len;
@@ -126,9 +129,8 @@ run_chunks(const struct body_case *tc, const size_t *cuts, size_t num_cuts,
 }
 
 static void
-test_body_cases(void **state)
+run_body_cases(void)
 {
-	(void)state;
 	uint8_t buf[512];
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		const struct body_case *tc = &cases[i];
@@ -155,6 +157,73 @@ test_body_cases(void **state)
 		run_chunks(tc, cuts, tc->in_len, &c);
 		assert_span_equal(
 		    span_make(buf, c.len), tc->want, tc->want_len);
+	}
+}
+
+static void
+test_body_cases(void **state)
+{
+	(void)state;
+	use_reference = false;
+	run_body_cases();
+}
+
+/* The byte-level reference state machine gives the same answers. */
+static void
+test_body_cases_reference(void **state)
+{
+	(void)state;
+	use_reference = true;
+	run_body_cases();
+	use_reference = false;
+}
+
+/* canon_random canonicalizes |in| in random chunks, with or without the
+ * fast path, into |out|. */
+static uint64_t
+canon_random(enum canon_mode mode, bool reference, const uint8_t *in,
+    size_t len, uint64_t *seed, struct collect *out)
+{
+	struct bodycanon bc;
+	bodycanon_init(&bc, mode, (struct byte_sink){ collect_write, out });
+	bc.reference = reference;
+	size_t pos = 0;
+	while (pos < len) {
+		*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		size_t n = (size_t)(*seed >> 33) % 40;
+		n = n > len - pos ? len - pos : n;
+		bodycanon_update(&bc, in + pos, n);
+		pos += n;
+	}
+	return bodycanon_final(&bc);
+}
+
+/* Differential: the fast path against the reference on random bodies
+ * built from the bytes that matter (WSP, CR, LF, NUL, data), cut at random
+ * chunk boundaries. */
+static void
+test_fast_path_matches_reference(void **state)
+{
+	(void)state;
+	static const uint8_t alphabet[] = { 'a', 'b', ' ', ' ', '\t', '\r',
+		'\n', '\n', 0 };
+	uint8_t in[300], out_a[700], out_b[700];
+	uint64_t seed = 42;
+	for (int iter = 0; iter < 20000; iter++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		size_t len = (size_t)(seed >> 33) % sizeof(in);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 6364136223846793005ULL +
+			    1442695040888963407ULL;
+			in[i] = alphabet[(seed >> 33) % sizeof(alphabet)];
+		}
+		enum canon_mode mode = iter % 2 ? CANON_RELAXED : CANON_SIMPLE;
+		struct collect a = { out_a, 0, sizeof(out_a), 0 };
+		struct collect b = { out_b, 0, sizeof(out_b), 0 };
+		uint64_t na = canon_random(mode, false, in, len, &seed, &a);
+		uint64_t nb = canon_random(mode, true, in, len, &seed, &b);
+		assert_int_equal(na, nb);
+		assert_span_equal(span_make(out_a, a.len), out_b, b.len);
 	}
 }
 
@@ -258,6 +327,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_body_cases),
+		cmocka_unit_test(test_body_cases_reference),
+		cmocka_unit_test(test_fast_path_matches_reference),
 		cmocka_unit_test(test_body_batches_output),
 		cmocka_unit_test(test_body_many_empty_lines),
 		cmocka_unit_test(test_limit_sink),

@@ -200,7 +200,9 @@ struct dkim_result {
 	struct span auid;       /* decoded i= (borrowed; arena or message) */
 	const char *detail;     /* static extra text, e.g. the missing tag */
 	unsigned key_bits;      /* 0 when no key was decoded */
-	bool testing;           /* the key has t=y */
+	enum pubkey_type key_type; /* valid when key_bits > 0 */
+	bool pk_op;                /* a public-key verification was performed */
+	bool testing;              /* the key has t=y */
 	bool has_l;
 	uint64_t l;
 	uint64_t body_len; /* canonical body length, when hashed */
@@ -215,6 +217,9 @@ struct dkim_outcome {
 	struct dkim_result *sigs; /* arena memory, header order */
 	size_t num_sigs;
 	size_t num_unlisted; /* fields beyond DKIM_MAX_SIGS_LISTED */
+	/* hashed_bytes: bytes fed to each hash (SHA-1, SHA-256), body and
+	 * headers; the bench prices them to compute the crypto floor. */
+	uint64_t hashed_bytes[DIGEST_NUM_ALGS];
 };
 
 /* struct dkim_verifier holds one thread's reusable hash contexts. */

@@ -21,6 +21,7 @@
 #define DKIM_BODY_SLOTS DKIM_MAX_SIGS_EVALUATED
 
 struct dkim_verifier {
+	struct pk_verifier *pk;
 	struct digest hdr;
 	struct digest body[DKIM_BODY_SLOTS];
 };
@@ -51,7 +52,8 @@ dkim_verifier_new(void)
 	if (v == NULL) {
 		return NULL;
 	}
-	bool ok = digest_init(&v->hdr);
+	v->pk = pk_verifier_new();
+	bool ok = v->pk != NULL && digest_init(&v->hdr);
 	for (size_t i = 0; i < DKIM_BODY_SLOTS; i++) {
 		ok = digest_init(&v->body[i]) && ok;
 	}
@@ -68,6 +70,7 @@ dkim_verifier_free(struct dkim_verifier *v)
 	if (v == NULL) {
 		return;
 	}
+	pk_verifier_free(v->pk);
 	digest_cleanup(&v->hdr);
 	for (size_t i = 0; i < DKIM_BODY_SLOTS; i++) {
 		digest_cleanup(&v->body[i]);
@@ -200,6 +203,7 @@ check_key(struct dkim_result *r, const struct dkim_sig *sig,
 	}
 	r->testing = key->testing;
 	r->key_bits = key->bits;
+	r->key_type = key->type;
 	enum dkim_reason why = key->error;
 	if (why == DKIM_R_OK && key->type != sig->key_type) {
 		why = DKIM_R_KEY_ALG_MISMATCH;
@@ -291,7 +295,8 @@ hash_bodies(struct dkim_verifier *v, struct body_req *reqs, size_t num,
 /* check_crypto decides a pending signature once body hashes exist. */
 static void
 check_crypto(struct dkim_verifier *v, struct pending *p,
-    const struct body_req *req, const struct msg *m, struct arena *a)
+    const struct body_req *req, const struct msg *m, struct arena *a,
+    uint64_t hashed[DIGEST_NUM_ALGS])
 {
 	struct dkim_result *r = p->res;
 	const struct dkim_sig *sig = p->sig;
@@ -322,11 +327,13 @@ check_crypto(struct dkim_verifier *v, struct pending *p,
 			set_result(r, AUTH_TEMPERROR, DKIM_R_INTERNAL);
 			return;
 		}
+		hashed[sig->hash] += v->hdr.bytes;
+		r->pk_op = true;
 		struct span digest = span_make(hh, hh_len);
 		struct span b = span_make(sig->b, sig->b_len);
 		ok = sig->key_type == PUBKEY_ED25519
 		    ? pubkey_verify_ed25519(p->key->pk, digest, b)
-		    : pubkey_verify_rsa(p->key->pk, sig->hash, digest, b);
+		    : pk_verifier_rsa(v->pk, p->key->pk, sig->hash, digest, b);
 		why = DKIM_R_SIGNATURE;
 	}
 	if (policy != DKIM_R_OK) {
@@ -449,8 +456,12 @@ dkim_verify(struct dkim_verifier *v, struct dkim_outcome *out,
 	}
 
 	hash_bodies(v, reqs, num_reqs, m->body);
+	for (size_t i = 0; i < num_reqs; i++) {
+		out->hashed_bytes[reqs[i].alg] += v->body[i].bytes;
+	}
 	for (size_t i = 0; i < num_pend; i++) {
-		check_crypto(v, &pend[i], &reqs[pend[i].body], m, a);
+		check_crypto(
+		    v, &pend[i], &reqs[pend[i].body], m, a, out->hashed_bytes);
 	}
 	return true;
 }

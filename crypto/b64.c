@@ -6,26 +6,276 @@
 static const char alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* value returns the 6-bit value of |c|, or -1 if it is not in the alphabet. */
-static int
-value(uint8_t c)
+/* Byte classes for decoding: 0-63 the value of an alphabet character,
+ * B64_FWS for folding white space, B64_PAD for "=", B64_BAD otherwise. */
+enum { B64_FWS = 64, B64_PAD = 65, B64_BAD = 66 };
+
+/* b64_class maps every byte to its class (generated from the alphabet
+ * above: A-Z a-z 0-9 + / are 0-63, SP HTAB CR LF are B64_FWS, "=" is
+ * B64_PAD, everything else B64_BAD). */
+static const uint8_t b64_class[256] = {
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	64,
+	64,
+	66,
+	66,
+	64,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	64,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	62,
+	66,
+	66,
+	66,
+	63,
+	52,
+	53,
+	54,
+	55,
+	56,
+	57,
+	58,
+	59,
+	60,
+	61,
+	66,
+	66,
+	66,
+	65,
+	66,
+	66,
+	66,
+	0,
+	1,
+	2,
+	3,
+	4,
+	5,
+	6,
+	7,
+	8,
+	9,
+	10,
+	11,
+	12,
+	13,
+	14,
+	15,
+	16,
+	17,
+	18,
+	19,
+	20,
+	21,
+	22,
+	23,
+	24,
+	25,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	26,
+	27,
+	28,
+	29,
+	30,
+	31,
+	32,
+	33,
+	34,
+	35,
+	36,
+	37,
+	38,
+	39,
+	40,
+	41,
+	42,
+	43,
+	44,
+	45,
+	46,
+	47,
+	48,
+	49,
+	50,
+	51,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+	66,
+};
+
+static uint8_t
+class_of(uint8_t c)
 {
-	if (c >= 'A' && c <= 'Z') {
-		return c - 'A';
-	}
-	if (c >= 'a' && c <= 'z') {
-		return c - 'a' + 26;
-	}
-	if (c >= '0' && c <= '9') {
-		return c - '0' + 52;
-	}
-	if (c == '+') {
-		return 62;
-	}
-	if (c == '/') {
-		return 63;
-	}
-	return -1;
+	return b64_class[c];
 }
 
 bool
@@ -36,11 +286,11 @@ b64_decode(uint8_t *out, size_t cap, size_t *out_len, struct span in)
 	size_t pad = 0; /* "=" seen */
 	size_t n = 0;
 	for (size_t i = 0; i < in.len; i++) {
-		uint8_t c = in.p[i];
-		if (span_is_fws(c)) {
+		uint8_t v = class_of(in.p[i]);
+		if (v == B64_FWS) {
 			continue;
 		}
-		if (c == '=') {
+		if (v == B64_PAD) {
 			/* Padding fills the last quantum: "xx==" or "xxx=". */
 			if (nq < 2 || nq + pad >= 4) {
 				return false;
@@ -48,8 +298,7 @@ b64_decode(uint8_t *out, size_t cap, size_t *out_len, struct span in)
 			pad++;
 			continue;
 		}
-		int v = value(c);
-		if (v < 0 || pad > 0) {
+		if (v == B64_BAD || pad > 0) {
 			return false;
 		}
 		acc = (acc << 6) | (uint32_t)v;

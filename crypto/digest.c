@@ -69,6 +69,7 @@ void
 digest_begin(struct digest *d, enum digest_alg alg)
 {
 	d->alg = alg;
+	d->bytes = 0;
 	d->failed =
 	    d->ctx == NULL || EVP_DigestInit_ex2(d->ctx, g_md[alg], NULL) != 1;
 }
@@ -79,6 +80,7 @@ digest_update(struct digest *d, const void *p, size_t len)
 	if (d->failed || len == 0) {
 		return;
 	}
+	d->bytes += len;
 	if (EVP_DigestUpdate(d->ctx, p, len) != 1) {
 		d->failed = true;
 	}

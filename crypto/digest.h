@@ -40,6 +40,7 @@ struct digest {
 	void *ctx; /* EVP_MD_CTX, owned */
 	enum digest_alg alg;
 	bool failed;
+	uint64_t bytes; /* bytes hashed since digest_begin */
 };
 
 /* digest_init allocates the context of |d|.  It returns false on allocation

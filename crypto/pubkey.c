@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "crypto/internal.h"
@@ -146,6 +147,81 @@ pubkey_verify_rsa(const struct pubkey *k, enum digest_alg alg,
 	EVP_PKEY_CTX_free(ctx);
 	if (!ok) {
 		/* A bad signature leaves entries on this thread's error queue. */
+		ERR_clear_error();
+	}
+	return ok;
+}
+
+/* PK_CACHE_SLOTS: contexts kept per thread, direct-mapped by key. */
+#define PK_CACHE_SLOTS 64
+
+struct pk_slot {
+	EVP_PKEY *pkey; /* referenced by |ctx|; the identity of the slot */
+	enum digest_alg alg;
+	EVP_PKEY_CTX *ctx;
+};
+
+struct pk_verifier {
+	struct pk_slot slots[PK_CACHE_SLOTS];
+};
+
+struct pk_verifier *
+pk_verifier_new(void)
+{
+	return calloc(1, sizeof(struct pk_verifier));
+}
+
+void
+pk_verifier_free(struct pk_verifier *v)
+{
+	if (v == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < PK_CACHE_SLOTS; i++) {
+		EVP_PKEY_CTX_free(v->slots[i].ctx);
+	}
+	free(v);
+}
+
+static EVP_PKEY_CTX *
+rsa_ctx(EVP_PKEY *pkey, enum digest_alg alg)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+	if (ctx == NULL) {
+		return NULL;
+	}
+	if (EVP_PKEY_verify_init(ctx) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(ctx, crypto__md(alg)) != 1) {
+		EVP_PKEY_CTX_free(ctx);
+		ERR_clear_error();
+		return NULL;
+	}
+	return ctx;
+}
+
+bool
+pk_verifier_rsa(struct pk_verifier *v, const struct pubkey *k,
+    enum digest_alg alg, struct span digest, struct span sig)
+{
+	if (k->type != PUBKEY_RSA) {
+		return false;
+	}
+	uintptr_t h = ((uintptr_t)k->pkey >> 4) ^ (uintptr_t)alg;
+	struct pk_slot *s = &v->slots[h % PK_CACHE_SLOTS];
+	if (s->ctx == NULL || s->pkey != k->pkey || s->alg != alg) {
+		EVP_PKEY_CTX *ctx = rsa_ctx(k->pkey, alg);
+		if (ctx == NULL) {
+			return false;
+		}
+		EVP_PKEY_CTX_free(s->ctx);
+		s->ctx = ctx;
+		s->pkey = k->pkey;
+		s->alg = alg;
+	}
+	bool ok =
+	    EVP_PKEY_verify(s->ctx, sig.p, sig.len, digest.p, digest.len) == 1;
+	if (!ok) {
 		ERR_clear_error();
 	}
 	return ok;

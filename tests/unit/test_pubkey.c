@@ -596,6 +596,70 @@ test_pubkey_rfc8032_test1_signs(void **state)
 	privkey_free(NULL);
 }
 
+/* The per-thread context cache gives the same answers as a fresh context:
+ * across keys and hashes that share cache slots, after a failure, and after
+ * the key object it was made from is freed. */
+static void
+test_pk_verifier_cache(void **state)
+{
+	(void)state;
+	enum { NUM_KEYS = 3 };
+	struct privkey *priv[NUM_KEYS];
+	struct pubkey *pub[NUM_KEYS];
+	uint8_t sig[NUM_KEYS][2][SIG_MAX_BYTES];
+	size_t sn[NUM_KEYS][2];
+	uint8_t h[2][DIGEST_MAX_BYTES];
+	size_t hn[2] = { sha(DIGEST_SHA1, "cache", h[0]),
+		sha(DIGEST_SHA256, "cache", h[1]) };
+	for (int k = 0; k < NUM_KEYS; k++) {
+		assert_true(privkey_generate(&priv[k], PUBKEY_RSA, 1024));
+		uint8_t der[KEYBUF];
+		size_t dn;
+		assert_true(privkey_public_der(priv[k], der, sizeof(der), &dn));
+		assert_int_equal(
+		    pubkey_decode(&pub[k], PUBKEY_RSA, span_make(der, dn)),
+		    PUBKEY_OK);
+		for (int a = 0; a < 2; a++) {
+			assert_true(privkey_sign_rsa(priv[k],
+			    (enum digest_alg)a, span_make(h[a], hn[a]),
+			    sig[k][a], SIG_MAX_BYTES, &sn[k][a]));
+		}
+	}
+	struct pk_verifier *v = pk_verifier_new();
+	assert_non_null(v);
+	for (int round = 0; round < 3; round++) {
+		for (int k = 0; k < NUM_KEYS; k++) {
+			for (int a = 0; a < 2; a++) {
+				struct span dg = span_make(h[a], hn[a]);
+				struct span good =
+				    span_make(sig[k][a], sn[k][a]);
+				/* Another key's signature, then the right one. */
+				struct span other =
+				    span_make(sig[(k + 1) % NUM_KEYS][a],
+				        sn[(k + 1) % NUM_KEYS][a]);
+				assert_false(pk_verifier_rsa(
+				    v, pub[k], (enum digest_alg)a, dg, other));
+				assert_true(pk_verifier_rsa(
+				    v, pub[k], (enum digest_alg)a, dg, good));
+				/* The right signature under the other hash. */
+				assert_false(pk_verifier_rsa(v, pub[k],
+				    (enum digest_alg)(1 - a),
+				    span_make(h[1 - a], hn[1 - a]), good));
+			}
+		}
+	}
+	struct span dg = span_make(h[1], hn[1]);
+	assert_true(pk_verifier_rsa(
+	    v, pub[0], DIGEST_SHA256, dg, span_make(sig[0][1], sn[0][1])));
+	/* The key objects go first: the contexts hold their own references,
+	 * which ASan checks when the cache is freed after them. */
+	for (int k = 0; k < NUM_KEYS; k++) {
+		privkey_free(priv[k]);
+		pubkey_free(pub[k]);
+	}
+	pk_verifier_free(v);
+}
+
 int
 main(void)
 {
@@ -608,6 +672,7 @@ main(void)
 		cmocka_unit_test(test_pubkey_rsa_key_fails_ed25519_verify),
 		cmocka_unit_test(test_pubkey_rfc8032_test1_verifies),
 		cmocka_unit_test(test_pubkey_rfc8032_test1_signs),
+		cmocka_unit_test(test_pk_verifier_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -64,7 +64,7 @@ endif
 
 CFLAGS_ALL := $(BASE_CFLAGS) $(OPT) $(WARN) $(CFLAGS)
 LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
-LIBS := -lcrypto -lm -lpthread
+LIBS := -luring -lzstd -lz -lcrypto -lm -lpthread
 
 # Library code: everything but the program's main().
 CANON_SRCS := $(wildcard canon/*.c)
@@ -158,6 +158,7 @@ vectors: $(VECTOR_BIN)
 e2e: $(PROG) $(GEN)
 	@echo "  TEST    end to end"
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) tests/e2e/run.sh
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) tests/e2e/engine.sh
 
 diff: $(PROG) $(GEN)
 	@echo "  TEST    differential (python3-dkim)"

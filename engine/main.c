@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto/digest.h"
 #include "engine/run.h"
@@ -17,17 +18,25 @@
 #define AUTHSWEEP_VERSION "0.1.0"
 
 static const char usage_text[] =
-    "usage: authsweep verify [--keys FILE]... [--now UNIXTIME]\n"
-    "                        [--format compact|jsonl] [-o FILE] INPUT...\n"
+    "usage: authsweep verify [OPTIONS] INPUT...\n"
     "       authsweep --help | --version\n"
     "\n"
-    "INPUT is a message file, a maildir or a directory tree.\n"
-    "  --keys FILE     DNS records from an RFC 1035 master file "
+    "INPUT is a message file, a maildir, a directory tree, an mbox (plain,\n"
+    ".gz or .zst), or - for paths on standard input.\n"
+    "  --keys FILE       DNS records from an RFC 1035 master file "
     "(repeatable)\n"
-    "  --now UNIXTIME  evaluate at this time instead of each message's\n"
-    "                  arrival time (newest Received date, else mtime)\n"
-    "  --format F      compact (default) or jsonl\n"
-    "  -o FILE         write results to FILE instead of standard output\n";
+    "  --now UNIXTIME    evaluate at this time instead of each message's\n"
+    "                    arrival time (newest Received date, else mtime)\n"
+    "  --format F        compact (default) or jsonl\n"
+    "  -o FILE           write results to FILE (FILE.zst: compressed)\n"
+    "  --resume          continue an interrupted run of the same -o FILE\n"
+    "  -j N              worker threads (default: every core)\n"
+    "  --io M            auto (default), uring or pread\n"
+    "  --mbox-format F   auto (default), mboxrd or mboxo\n"
+    "  -0                paths on standard input end in NUL, not newline\n"
+    "  --progress        show progress even when stderr is not a terminal\n"
+    "  --ingest-only     read every message, verify nothing, write no "
+    "records\n";
 
 static void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
@@ -56,6 +65,54 @@ parse_time(const char *s)
 	return (int64_t)v;
 }
 
+/* JOBS_MAX bounds -j: more threads than this only cost memory. */
+#define JOBS_MAX 256
+
+static unsigned
+parse_jobs(const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v < 1 ||
+	    v > JOBS_MAX) {
+		usage_error(
+		    "-j wants a number of threads from 1 to %d, not '%s'",
+		    JOBS_MAX, s);
+	}
+	return (unsigned)v;
+}
+
+static enum io_mode
+parse_io(const char *s)
+{
+	if (strcmp(s, "auto") == 0) {
+		return IO_AUTO;
+	}
+	if (strcmp(s, "uring") == 0 || strcmp(s, "io_uring") == 0) {
+		return IO_URING;
+	}
+	if (strcmp(s, "pread") == 0) {
+		return IO_PREAD;
+	}
+	usage_error("unknown --io '%s' (auto, uring or pread)", s);
+}
+
+static enum mbox_format
+parse_mbox_format(const char *s)
+{
+	if (strcmp(s, "auto") == 0) {
+		return MBOX_AUTO;
+	}
+	if (strcmp(s, "mboxrd") == 0) {
+		return MBOX_RD;
+	}
+	if (strcmp(s, "mboxo") == 0) {
+		return MBOX_O;
+	}
+	usage_error("unknown --mbox-format '%s' (auto, mboxrd or mboxo)", s);
+}
+
 static int
 cmd_verify(int argc, char **argv)
 {
@@ -64,6 +121,11 @@ cmd_verify(int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "resume", no_argument, NULL, 'r' },
+		{ "io", required_argument, NULL, 'i' },
+		{ "mbox-format", required_argument, NULL, 'm' },
+		{ "progress", no_argument, NULL, 'p' },
+		{ "ingest-only", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -74,9 +136,11 @@ cmd_verify(int argc, char **argv)
 		fputs("authsweep: out of memory\n", stderr);
 		return RUN_EXIT_USAGE;
 	}
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cfg.jobs = cpus > 0 ? (unsigned)cpus : 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:j:0h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			cfg.keys[cfg.num_keys++] = optarg;
@@ -97,6 +161,27 @@ cmd_verify(int argc, char **argv)
 		case 'o':
 			cfg.output = optarg;
 			break;
+		case 'j':
+			cfg.jobs = parse_jobs(optarg);
+			break;
+		case '0':
+			cfg.stdin_nul = true;
+			break;
+		case 'r':
+			cfg.resume = true;
+			break;
+		case 'p':
+			cfg.progress = true;
+			break;
+		case 'g':
+			cfg.ingest_only = true;
+			break;
+		case 'i':
+			cfg.io = parse_io(optarg);
+			break;
+		case 'm':
+			cfg.mbox_format = parse_mbox_format(optarg);
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(0);
@@ -107,6 +192,12 @@ cmd_verify(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		usage_error("verify needs at least one INPUT");
+	}
+	if (cfg.resume && cfg.output == NULL) {
+		usage_error("--resume needs -o FILE");
+	}
+	if (cfg.resume && cfg.ingest_only) {
+		usage_error("--resume makes no sense with --ingest-only");
 	}
 	cfg.inputs = (const char **)argv + optind;
 	cfg.num_inputs = (size_t)(argc - optind);

@@ -257,7 +257,8 @@ static const char *const time_sources[] = {
 	[TIME_GIVEN] = "given",
 	[TIME_RECEIVED] = "received",
 	[TIME_MTIME] = "mtime",
-	[TIME_CLOCK] = "clock",
+	[TIME_FROM] = "from-line",
+	[TIME_NONE] = "none",
 };
 
 static void

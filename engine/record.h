@@ -50,7 +50,8 @@ enum time_source {
 	TIME_GIVEN,    /* --now */
 	TIME_RECEIVED, /* newest Received date */
 	TIME_MTIME,    /* file modification time */
-	TIME_CLOCK     /* the clock, when nothing else is known */
+	TIME_FROM,     /* the date of the mbox separator line */
+	TIME_NONE      /* unknown: the time is 0 */
 };
 
 /* struct record is what is known about one message. */

@@ -1,16 +1,16 @@
 /*
  * run.c - one `authsweep verify` run (see run.h).
  *
- * The run loads the DNS snapshot (--keys), lists the inputs, and for each
- * message file: reads it, indexes it, settles its evaluation time (--now,
- * else its newest Received date, else the file's modification time),
- * verifies its DKIM signatures and writes its record.  Every listed file
- * yields exactly one record, whatever goes wrong with it.
+ * Two knobs exist for the crash tests only, read from the environment:
+ * AUTHSWEEP_CHECKPOINT_RECORDS sets the checkpoint interval, and
+ * AUTHSWEEP_TEST_KILL_AFTER=N makes the process kill itself with SIGKILL
+ * once N records are written, wherever that falls between checkpoints.
  */
 #include "engine/run.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,37 +19,29 @@
 #include <unistd.h>
 
 #include "auth/dkim.h"
-#include "canon/arena.h"
-#include "canon/datetime.h"
-#include "canon/limits.h"
-#include "canon/msg.h"
 #include "dns/zone.h"
-#include "engine/walk.h"
+#include "engine/ingest.h"
+#include "engine/output.h"
+#include "engine/pool.h"
+#include "engine/process.h"
+#include "engine/progress.h"
+#include "engine/source.h"
 
-struct stats {
-	uint64_t messages;
-	uint64_t errors;
-	uint64_t unsigned_msgs;
-	uint64_t msgs_with_pass;
-	uint64_t sigs;
-	uint64_t by_verdict[AUTH_NUM_VERDICTS];
-	uint64_t bytes;
+/* RUN_CKPT_RECORDS and RUN_CKPT_SECONDS: a checkpoint at least every this
+ * many records or seconds, whichever comes first.  Each costs an fsync. */
+#define RUN_CKPT_RECORDS 20000
+#define RUN_CKPT_SECONDS 5.0
+
+/* RUN_BATCHES_PER_WORKER: batches in flight per worker, so that the
+ * producer can run ahead while the writer waits for the oldest batch. */
+#define RUN_BATCHES_PER_WORKER 4
+
+struct worker {
+	pthread_t thread;
+	struct pool *pool;
+	struct worker_ctx ctx;
+	enum io_mode io;
 };
-
-struct runner {
-	const struct run_config *cfg;
-	struct dns_view dns;
-	struct dkim_verifier *verifier;
-	struct arena arena;
-	uint8_t *buf; /* message bytes, reused */
-	size_t buf_cap;
-	FILE *out;
-	struct outbuf ob;
-	struct stats st;
-	bool write_failed;
-};
-
-/* ---- DNS without a source ---------------------------------------------- */
 
 static const struct dns_rrset no_source = {
 	.status = DNS_TEMPFAIL,
@@ -65,179 +57,12 @@ no_source_lookup(const struct dns_view *v, struct span name, enum dns_type type)
 	return &no_source;
 }
 
-/* ---- files --------------------------------------------------------------- */
-
-/* read_all reads the file at |path| into r->buf.  It returns 0 and the
- * length and modification time, or -errno (-EFBIG beyond MSG_MAX_BYTES,
- * -EINVAL for a file that is not regular). */
-static int
-read_all(
-    struct runner *r, const char *path, size_t *out_len, int64_t *out_mtime)
+static double
+now_s(void)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		return -errno;
-	}
-	struct stat st;
-	int err = 0;
-	if (fstat(fd, &st) != 0) {
-		err = -errno;
-	} else if (!S_ISREG(st.st_mode)) {
-		err = -EINVAL;
-	} else if ((uint64_t)st.st_size > MSG_MAX_BYTES) {
-		err = -EFBIG;
-	}
-	size_t n = 0;
-	while (err == 0) {
-		if (n == r->buf_cap) {
-			size_t ncap =
-			    r->buf_cap == 0 ? 1 << 16 : r->buf_cap * 2;
-			if (r->buf_cap >= MSG_MAX_BYTES + 1) {
-				err = -EFBIG;
-				break;
-			}
-			uint8_t *nb = realloc(r->buf, ncap);
-			if (nb == NULL) {
-				err = -ENOMEM;
-				break;
-			}
-			r->buf = nb;
-			r->buf_cap = ncap;
-		}
-		ssize_t k = read(fd, r->buf + n, r->buf_cap - n);
-		if (k < 0 && errno == EINTR) {
-			continue;
-		}
-		if (k < 0) {
-			err = -errno;
-		} else if (k == 0) {
-			break;
-		} else {
-			n += (size_t)k;
-			if (n > MSG_MAX_BYTES) {
-				err = -EFBIG;
-			}
-		}
-	}
-	close(fd);
-	if (err == 0) {
-		*out_len = n;
-		*out_mtime = (int64_t)st.st_mtime;
-	}
-	return err;
-}
-
-static const char *
-read_error_text(int err, char *buf, size_t cap)
-{
-	if (err == -EFBIG) {
-		snprintf(buf, cap, "message larger than %zu MiB",
-		    MSG_MAX_BYTES >> 20);
-	} else if (err == -EINVAL) {
-		snprintf(buf, cap, "not a regular file");
-	} else {
-		snprintf(buf, cap, "cannot read: %s", strerror(-err));
-	}
-	return buf;
-}
-
-/* ---- records ------------------------------------------------------------ */
-
-static void
-emit(struct runner *r, const struct record *rec)
-{
-	r->ob.len = 0;
-	record_write(&r->ob, r->cfg->format, rec);
-	if (r->ob.failed ||
-	    fwrite(r->ob.p, 1, r->ob.len, r->out) != r->ob.len) {
-		r->write_failed = true;
-	}
-}
-
-static void
-count(struct stats *st, const struct dkim_outcome *o)
-{
-	st->sigs += o->num_sigs + o->num_unlisted;
-	bool pass = false;
-	for (size_t i = 0; i < o->num_sigs; i++) {
-		st->by_verdict[o->sigs[i].verdict]++;
-		pass = pass || o->sigs[i].verdict == AUTH_PASS;
-	}
-	st->unsigned_msgs += o->num_sigs == 0;
-	st->msgs_with_pass += pass;
-}
-
-static void
-eval_time(const struct run_config *cfg, const struct msg *m, int64_t mtime,
-    struct record *rec)
-{
-	int64_t t;
-	if (cfg->have_now) {
-		rec->time = cfg->now;
-		rec->time_source = TIME_GIVEN;
-	} else if (datetime_received(m, &t)) {
-		rec->time = t;
-		rec->time_source = TIME_RECEIVED;
-	} else if (mtime > 0) {
-		rec->time = mtime;
-		rec->time_source = TIME_MTIME;
-	} else {
-		rec->time = (int64_t)time(NULL);
-		rec->time_source = TIME_CLOCK;
-	}
-}
-
-static void
-process(struct runner *r, const struct walk_item *item)
-{
-	struct record rec = {
-		.path = item->path,
-		.offset = -1,
-		.time = r->cfg->have_now ? r->cfg->now : 0,
-		.time_source = r->cfg->have_now ? TIME_GIVEN : TIME_CLOCK,
-	};
-	char errtext[128];
-	struct dkim_outcome outcome;
-	size_t len = 0;
-	int64_t mtime = 0;
-	int err = item->error != 0 ? -item->error
-	                           : read_all(r, item->path, &len, &mtime);
-	r->st.messages++;
-	arena_reset(&r->arena);
-	if (err != 0) {
-		rec.error = read_error_text(err, errtext, sizeof(errtext));
-		if (!r->cfg->have_now) {
-			rec.time = (int64_t)time(NULL);
-		}
-		r->st.errors++;
-		emit(r, &rec);
-		return;
-	}
-	r->st.bytes += len;
-	struct msg m;
-	enum msg_status ms = msg_parse(&m, &r->arena, r->buf, len);
-	if (ms == MSG_OK) {
-		eval_time(r->cfg, &m, mtime, &rec);
-		if (!dkim_verify(r->verifier, &outcome, &m, &r->dns, rec.time,
-		        &r->arena)) {
-			ms = MSG_ERR_NOMEM;
-		}
-	}
-	if (ms != MSG_OK) {
-		snprintf(errtext, sizeof(errtext), "cannot parse: %s",
-		    msg_status_str(ms));
-		rec.error = errtext;
-		if (!r->cfg->have_now) {
-			rec.time = mtime;
-			rec.time_source = TIME_MTIME;
-		}
-		r->st.errors++;
-		emit(r, &rec);
-		return;
-	}
-	rec.dkim = &outcome;
-	count(&r->st, &outcome);
-	emit(r, &rec);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- setup --------------------------------------------------------------- */
@@ -274,99 +99,354 @@ load_keys(const struct run_config *cfg, struct zone *z)
 	return true;
 }
 
+static uint64_t
+fnv(uint64_t h, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < len; i++) {
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t
+fnv_str(uint64_t h, const char *s)
+{
+	return fnv(h, s, strlen(s) + 1);
+}
+
+/* fingerprint identifies what decides the bytes of the results: a
+ * checkpoint is only resumed by a run with the same one.  Thread count and
+ * I/O method are left out: they never change the output. */
+static uint64_t
+fingerprint(const struct run_config *cfg)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	int64_t nums[] = { cfg->format, cfg->mbox_format, cfg->have_now,
+		cfg->have_now ? cfg->now : 0, cfg->stdin_nul };
+	h = fnv(h, nums, sizeof(nums));
+	for (size_t i = 0; i < cfg->num_inputs; i++) {
+		h = fnv_str(h, cfg->inputs[i]);
+	}
+	for (size_t i = 0; i < cfg->num_keys; i++) {
+		struct stat st;
+		h = fnv_str(h, cfg->keys[i]);
+		if (stat(cfg->keys[i], &st) == 0) {
+			int64_t id[] = { (int64_t)st.st_size,
+				(int64_t)st.st_mtime };
+			h = fnv(h, id, sizeof(id));
+		}
+	}
+	return h;
+}
+
+/* probe_io decides the I/O method once, on the main thread, so that a
+ * forced io_uring that cannot work is a usage error before anything
+ * starts. */
+static int
+probe_io(const struct run_config *cfg, enum io_mode *mode, const char **why)
+{
+	struct ingest *in;
+	int err = ingest_new(&in, cfg->io, why);
+	if (err != 0) {
+		return err;
+	}
+	*mode = strcmp(ingest_name(in), "io_uring") == 0 ? IO_URING : IO_PREAD;
+	ingest_free(in);
+	return 0;
+}
+
+/* ---- threads ------------------------------------------------------------- */
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct ingest *in = NULL;
+	const char *why;
+	if (ingest_new(&in, w->io, &why) != 0 && ingest_pread_new(&in) != 0) {
+		pool_abort(w->pool);
+		return NULL;
+	}
+	struct batch *b;
+	while ((b = pool_take_work(w->pool)) != NULL) {
+		process_batch(&w->ctx, in, b);
+		pool_complete(w->pool, b);
+	}
+	ingest_free(in);
+	return NULL;
+}
+
+/* ---- the writer ---------------------------------------------------------- */
+
+struct writer {
+	struct output *out;
+	struct pool *pool;
+	struct progress *progress;
+	struct run_stats stats;
+	uint64_t records; /* records in the results, skipped ones included */
+	uint64_t in_bytes;
+	uint64_t ckpt_every;
+	uint64_t kill_after;
+	bool ingest_only;
+};
+
+static uint64_t
+env_u64(const char *name, uint64_t dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	if (v == NULL || *v == '\0') {
+		return dflt;
+	}
+	unsigned long long n = strtoull(v, &end, 10);
+	return *end == '\0' && n > 0 ? (uint64_t)n : dflt;
+}
+
+/* checkpoint_due decides whether to checkpoint after the batch just
+ * written.  Plain output: every ckpt_every records or RUN_CKPT_SECONDS.
+ * Compressed output: a checkpoint ends a zstd frame, and the frame ends
+ * must not depend on timing, or a resumed run would not write the same
+ * bytes as an uninterrupted one; so only where the record count crosses a
+ * multiple of ckpt_every (batches are the same in every run). */
+static bool
+checkpoint_due(const struct writer *w, uint64_t last_ckpt, double elapsed)
+{
+	if (output_compressed(w->out)) {
+		return w->records / w->ckpt_every != last_ckpt / w->ckpt_every;
+	}
+	return w->records - last_ckpt >= w->ckpt_every ||
+	    elapsed >= RUN_CKPT_SECONDS;
+}
+
+/* write_all_batches writes every batch in order.  Returns 0 or -errno. */
+static int
+write_all_batches(struct writer *w)
+{
+	uint64_t last_ckpt = w->records;
+	double last_t = now_s();
+	struct batch *b;
+	int err = 0;
+	while ((b = pool_next_done(w->pool)) != NULL) {
+		if (b->out.failed) {
+			err = -ENOMEM;
+		} else if (!w->ingest_only && b->out.len > 0) {
+			err = output_write(w->out, b->out.p, b->out.len);
+		}
+		stats_add(&w->stats, &b->stats);
+		w->records += b->stats.messages;
+		w->in_bytes += b->in_bytes;
+		pool_recycle(w->pool, b);
+		if (err != 0) {
+			pool_abort(w->pool);
+			return err;
+		}
+		double t = now_s();
+		if (checkpoint_due(w, last_ckpt, t - last_t)) {
+			err = output_checkpoint(w->out, w->records);
+			if (err != 0) {
+				pool_abort(w->pool);
+				return err;
+			}
+			last_ckpt = w->records;
+			last_t = t;
+		}
+		if (w->kill_after > 0 && w->records >= w->kill_after) {
+			(void)kill(getpid(), SIGKILL);
+		}
+		progress_update(w->progress, w->stats.messages, w->stats.bytes,
+		    w->in_bytes);
+	}
+	/* A worker that could not start aborts the run: no batch is lost
+	 * silently, the run fails. */
+	return pool_aborted(w->pool) ? -ENOMEM : 0;
+}
+
 static void
-print_summary(const struct stats *st, double secs)
+print_summary(
+    const struct run_stats *st, double secs, unsigned jobs, const char *io)
 {
 	fprintf(stderr,
 	    "authsweep: %llu messages (%llu unreadable), %llu signatures, "
-	    "%.2f s, %.0f msg/s, %.1f MB/s\n",
+	    "%.2f s, %.0f msg/s, %.1f MB/s, %u threads, %s\n",
 	    (unsigned long long)st->messages, (unsigned long long)st->errors,
 	    (unsigned long long)st->sigs, secs,
 	    secs > 0 ? (double)st->messages / secs : 0.0,
-	    secs > 0 ? (double)st->bytes / secs / 1e6 : 0.0);
-	fprintf(stderr, "  dkim:");
+	    secs > 0 ? (double)st->bytes / secs / 1e6 : 0.0, jobs, io);
 	static const enum auth_verdict order[] = { AUTH_PASS, AUTH_FAIL,
 		AUTH_NEUTRAL, AUTH_POLICY, AUTH_TEMPERROR, AUTH_PERMERROR };
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+	size_t n = sizeof(order) / sizeof(order[0]);
+	fprintf(stderr, "  dkim:");
+	for (size_t i = 0; i < n; i++) {
 		fprintf(stderr, " %s %llu%s", auth_verdict_str(order[i]),
 		    (unsigned long long)st->by_verdict[order[i]],
-		    i + 1 < sizeof(order) / sizeof(order[0]) ? "," : "\n");
+		    i + 1 < n ? "," : "\n");
 	}
 	fprintf(stderr,
 	    "  messages: %llu with a passing signature, %llu unsigned\n",
 	    (unsigned long long)st->msgs_with_pass,
 	    (unsigned long long)st->unsigned_msgs);
+	fprintf(stderr,
+	    "  crypto: hashed sha256 %llu bytes, sha1 %llu bytes; "
+	    "public-key checks:",
+	    (unsigned long long)st->hashed_bytes[DIGEST_SHA256],
+	    (unsigned long long)st->hashed_bytes[DIGEST_SHA1]);
+	for (size_t i = 0; i < PK_NUM; i++) {
+		fprintf(stderr, " %s %llu%s", stats_pk_name((enum pk_kind)i),
+		    (unsigned long long)st->pk_ops[i],
+		    i + 1 < PK_NUM ? "," : "\n");
+	}
 }
 
-static double
-now_seconds(void)
+/* ---- the run ------------------------------------------------------------- */
+
+struct run {
+	const struct run_config *cfg;
+	struct zone *zone;
+	struct dns_view dns;
+	struct pool *pool;
+	struct worker *workers;
+	unsigned num_started;
+	pthread_t producer;
+	bool producer_started;
+	struct source_args src;
+	struct output *out;
+};
+
+static void
+stop_threads(struct run *r)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (r->producer_started) {
+		pthread_join(r->producer, NULL);
+	}
+	for (unsigned i = 0; i < r->num_started; i++) {
+		pthread_join(r->workers[i].thread, NULL);
+	}
+	for (unsigned i = 0; r->workers != NULL && i < r->cfg->jobs; i++) {
+		dkim_verifier_free(r->workers[i].ctx.verifier);
+		arena_cleanup(&r->workers[i].ctx.arena);
+	}
+	free(r->workers);
+}
+
+static bool
+start_threads(struct run *r, enum io_mode io, uint64_t skip)
+{
+	const struct run_config *cfg = r->cfg;
+	r->workers = calloc(cfg->jobs, sizeof(*r->workers));
+	if (r->workers == NULL) {
+		return false;
+	}
+	for (unsigned i = 0; i < cfg->jobs; i++) {
+		struct worker *w = &r->workers[i];
+		w->pool = r->pool;
+		w->io = io;
+		w->ctx.cfg = cfg;
+		w->ctx.dns = &r->dns;
+		arena_init(&w->ctx.arena, (size_t)1 << 20);
+		w->ctx.verifier = dkim_verifier_new();
+		if (w->ctx.verifier == NULL ||
+		    pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+			return false;
+		}
+		r->num_started++;
+	}
+	r->src = (struct source_args){ cfg, r->pool, skip, 0 };
+	if (pthread_create(&r->producer, NULL, source_main, &r->src) != 0) {
+		return false;
+	}
+	r->producer_started = true;
+	return true;
+}
+
+static int
+setup(struct run *r, enum io_mode *io, const char **io_why, uint64_t *skip)
+{
+	const struct run_config *cfg = r->cfg;
+	if (cfg->num_keys > 0) {
+		if ((r->zone = zone_new()) == NULL ||
+		    !load_keys(cfg, r->zone)) {
+			return RUN_EXIT_USAGE;
+		}
+		r->dns = zone_view(r->zone);
+	} else {
+		r->dns.lookup = no_source_lookup;
+	}
+	int err = probe_io(cfg, io, io_why);
+	if (err != 0) {
+		fprintf(stderr, "authsweep: --io uring: %s\n", strerror(-err));
+		return RUN_EXIT_USAGE;
+	}
+	const char *why;
+	err = output_open(
+	    &r->out, cfg->output, cfg->resume, fingerprint(cfg), skip, &why);
+	if (err != 0) {
+		fprintf(stderr, "authsweep: -o %s: %s\n", cfg->output,
+		    why != NULL ? why : strerror(-err));
+		return RUN_EXIT_USAGE;
+	}
+	if (*skip > 0) {
+		fprintf(stderr, "authsweep: resuming after %llu records\n",
+		    (unsigned long long)*skip);
+	}
+	r->pool = pool_new(cfg->jobs * RUN_BATCHES_PER_WORKER + 4);
+	return r->pool == NULL ? RUN_EXIT_USAGE : RUN_EXIT_OK;
 }
 
 int
 run_verify(const struct run_config *cfg)
 {
-	int rc = RUN_EXIT_USAGE;
-	struct runner r;
+	struct run r;
 	memset(&r, 0, sizeof(r));
 	r.cfg = cfg;
-	arena_init(&r.arena, 1 << 20);
-	struct walk_list list = { 0 };
-	struct zone *z = NULL;
-	if (cfg->num_keys > 0) {
-		if ((z = zone_new()) == NULL || !load_keys(cfg, z)) {
-			goto out;
-		}
-		r.dns = zone_view(z);
+	enum io_mode io = IO_PREAD;
+	const char *io_why = NULL;
+	uint64_t skip = 0;
+	int rc = setup(&r, &io, &io_why, &skip);
+	if (rc != RUN_EXIT_OK) {
+		output_abandon(r.out);
+		zone_free(r.zone);
+		return rc;
+	}
+	struct writer w = {
+		.out = r.out,
+		.pool = r.pool,
+		.records = skip,
+		.ckpt_every =
+		    env_u64("AUTHSWEEP_CHECKPOINT_RECORDS", RUN_CKPT_RECORDS),
+		.kill_after = env_u64("AUTHSWEEP_TEST_KILL_AFTER", 0),
+		.ingest_only = cfg->ingest_only,
+	};
+	double t0 = now_s();
+	int err = -ENOMEM;
+	if (start_threads(&r, io, skip)) {
+		w.progress = progress_start(cfg, isatty(STDERR_FILENO) == 1);
+		err = write_all_batches(&w);
+		progress_stop(w.progress);
 	} else {
-		r.dns.lookup = no_source_lookup;
+		pool_abort(r.pool);
 	}
-	r.verifier = dkim_verifier_new();
-	if (r.verifier == NULL) {
-		fprintf(stderr, "authsweep: out of memory\n");
-		goto out;
+	stop_threads(&r);
+	if (err == 0 && r.src.result != 0) {
+		err = r.src.result;
 	}
-	for (size_t i = 0; i < cfg->num_inputs; i++) {
-		if (walk_add_input(&list, cfg->inputs[i]) != 0) {
-			fprintf(stderr, "authsweep: out of memory\n");
-			goto out;
+	if (err == 0) {
+		err = output_finish(r.out);
+		r.out = NULL;
+	}
+	if (err != 0) {
+		output_abandon(r.out);
+		fprintf(stderr, "authsweep: writing results failed: %s\n",
+		    strerror(-err));
+		rc = RUN_EXIT_IO;
+	} else {
+		print_summary(&w.stats, now_s() - t0, cfg->jobs,
+		    io == IO_URING ? "io_uring" : "pread");
+		if (io_why != NULL) {
+			fprintf(stderr, "  io: pread, because %s\n", io_why);
 		}
 	}
-	r.out = cfg->output == NULL ? stdout : fopen(cfg->output, "w");
-	if (r.out == NULL) {
-		fprintf(stderr, "authsweep: -o %s: %s\n", cfg->output,
-		    strerror(errno));
-		goto out;
-	}
-	static char iobuf[1 << 20];
-	setvbuf(r.out, iobuf, _IOFBF, sizeof(iobuf));
-	double t0 = now_seconds();
-	for (size_t i = 0; i < list.num_items && !r.write_failed; i++) {
-		process(&r, &list.items[i]);
-	}
-	bool close_failed =
-	    r.out == stdout ? fflush(r.out) != 0 : fclose(r.out) != 0;
-	r.out = NULL;
-	if (r.write_failed || close_failed) {
-		fprintf(stderr, "authsweep: writing results failed: %s\n",
-		    strerror(errno));
-		rc = RUN_EXIT_IO;
-		goto out;
-	}
-	print_summary(&r.st, now_seconds() - t0);
-	rc = RUN_EXIT_OK;
-out:
-	if (r.out != NULL && r.out != stdout) {
-		fclose(r.out);
-	}
-	walk_list_free(&list);
-	dkim_verifier_free(r.verifier);
-	zone_free(z);
-	arena_cleanup(&r.arena);
-	outbuf_free(&r.ob);
-	free(r.buf);
+	pool_free(r.pool);
+	zone_free(r.zone);
 	return rc;
 }

@@ -1,25 +1,16 @@
 /*
- * run.h - the `authsweep verify` run: inputs in, one record per message out.
+ * run.h - one `authsweep verify` run: inputs in, one record per message
+ * out, in input order.
+ *
+ * Threads: one producer (engine/source.c) lists and splits the inputs into
+ * batches; -j workers read (engine/ingest*.c) and verify (engine/process.c)
+ * batches; the calling thread writes the batches in order (engine/output.c)
+ * and checkpoints; an optional thread draws the progress line.
  */
 #ifndef AUTHSWEEP_ENGINE_RUN_H
 #define AUTHSWEEP_ENGINE_RUN_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include "engine/record.h"
-
-struct run_config {
-	const char **keys; /* --keys files */
-	size_t num_keys;
-	bool have_now; /* --now given */
-	int64_t now;
-	enum record_format format;
-	const char *output; /* NULL: standard output */
-	const char **inputs;
-	size_t num_inputs;
-};
+#include "engine/config.h"
 
 /* Exit statuses of a run (README.md). */
 enum run_exit {

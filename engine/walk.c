@@ -1,35 +1,81 @@
 /*
- * walk.c - deterministic listing of message files (see walk.h).
+ * walk.c - lazy, deterministic listing of message files (see walk.h).
+ *
+ * The walker keeps a stack of frames, one per directory being listed.  A
+ * frame holds the directory's entry names, sorted bytewise, packed into one
+ * buffer.  Three kinds of frame exist: a tree directory (every regular file
+ * is listed, subdirectories are entered), a maildir root (whose synthetic
+ * entries are cur, new and its Maildir++ folders), and a maildir cur/ or
+ * new/ (files only).
  */
 #include "engine/walk.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdbool.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static int
-push(struct walk_list *list, const char *path, int error)
+/* WALK_MAX_DEPTH bounds the directory nesting; deeper entries are listed
+ * with ELOOP. */
+#define WALK_MAX_DEPTH 64
+
+enum frame_kind { FRAME_TREE, FRAME_MAILDIR_ROOT, FRAME_MAILDIR_FILES };
+
+struct frame {
+	enum frame_kind kind;
+	char *dir;    /* this directory's path */
+	char *names;  /* NUL-separated entry names */
+	size_t *offs; /* start of each name in |names|, sorted by name */
+	size_t num, next;
+};
+
+struct walker {
+	struct frame *stack;
+	size_t depth, cap;
+	char *root; /* set by walker_set_root, consumed by the first next */
+	char *cur;  /* the path handed out by the last walker_next */
+};
+
+struct walker *
+walker_new(void)
 {
-	if (list->num_items == list->cap) {
-		size_t ncap = list->cap == 0 ? 256 : list->cap * 2;
-		struct walk_item *n = realloc(list->items, ncap * sizeof(*n));
-		if (n == NULL) {
-			return -ENOMEM;
-		}
-		list->items = n;
-		list->cap = ncap;
+	return calloc(1, sizeof(struct walker));
+}
+
+static void
+frame_free(struct frame *f)
+{
+	free(f->dir);
+	free(f->names);
+	free(f->offs);
+}
+
+void
+walker_free(struct walker *w)
+{
+	if (w == NULL) {
+		return;
 	}
+	for (size_t i = 0; i < w->depth; i++) {
+		frame_free(&w->stack[i]);
+	}
+	free(w->stack);
+	free(w->root);
+	free(w->cur);
+	free(w);
+}
+
+int
+walker_set_root(struct walker *w, const char *path)
+{
 	char *copy = strdup(path);
 	if (copy == NULL) {
 		return -ENOMEM;
 	}
-	list->items[list->num_items].path = copy;
-	list->items[list->num_items].error = error;
-	list->num_items++;
+	free(w->root);
+	w->root = copy;
 	return 0;
 }
 
@@ -51,68 +97,82 @@ join(const char *dir, const char *name)
 }
 
 static int
-cmp_names(const void *x, const void *y)
+cmp_names(const void *x, const void *y, void *ctx)
 {
-	return strcmp(*(char *const *)x, *(char *const *)y);
+	const char *names = ctx;
+	return strcmp(names + *(const size_t *)x, names + *(const size_t *)y);
 }
 
-/* read_sorted returns the entry names of |dir| except "." and "..", sorted
- * bytewise, in |*out| (each and the array malloc'd).  It returns 0 or
- * -errno. */
+/* struct names is a growing packed list of names. */
+struct names {
+	char *buf;
+	size_t len, cap;
+	size_t *offs;
+	size_t num, offs_cap;
+};
+
 static int
-read_sorted(const char *dir, char ***out, size_t *num)
+names_add(struct names *n, const char *name)
+{
+	size_t k = strlen(name) + 1;
+	if (n->len + k > n->cap) {
+		size_t cap = n->cap == 0 ? 4096 : n->cap;
+		while (cap < n->len + k) {
+			cap *= 2;
+		}
+		char *b = realloc(n->buf, cap);
+		if (b == NULL) {
+			return -ENOMEM;
+		}
+		n->buf = b;
+		n->cap = cap;
+	}
+	if (n->num == n->offs_cap) {
+		size_t cap = n->offs_cap == 0 ? 64 : n->offs_cap * 2;
+		size_t *o = realloc(n->offs, cap * sizeof(*o));
+		if (o == NULL) {
+			return -ENOMEM;
+		}
+		n->offs = o;
+		n->offs_cap = cap;
+	}
+	memcpy(n->buf + n->len, name, k);
+	n->offs[n->num++] = n->len;
+	n->len += k;
+	return 0;
+}
+
+/* read_dir lists |dir| into |n| (without "." and "..") and sorts it.  It
+ * returns 0 or -errno. */
+static int
+read_dir(struct names *n, const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (d == NULL) {
 		return -errno;
 	}
-	char **names = NULL;
-	size_t n = 0, cap = 0;
 	int err = 0;
 	struct dirent *e;
 	errno = 0;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0) {
-			continue;
+	while (err == 0 && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") != 0 &&
+		    strcmp(e->d_name, "..") != 0) {
+			err = names_add(n, e->d_name);
 		}
-		if (n == cap) {
-			cap = cap == 0 ? 64 : cap * 2;
-			char **nn = realloc(names, cap * sizeof(*nn));
-			if (nn == NULL) {
-				err = -ENOMEM;
-				break;
-			}
-			names = nn;
-		}
-		if ((names[n] = strdup(e->d_name)) == NULL) {
-			err = -ENOMEM;
-			break;
-		}
-		n++;
+		errno = 0;
 	}
 	if (err == 0 && errno != 0) {
 		err = -errno;
 	}
 	closedir(d);
-	if (err != 0) {
-		for (size_t i = 0; i < n; i++) {
-			free(names[i]);
-		}
-		free(names);
-		return err;
+	if (err == 0 && n->num > 1) {
+		qsort_r(n->offs, n->num, sizeof(*n->offs), cmp_names, n->buf);
 	}
-	if (n > 1) {
-		/* qsort must not see the NULL array of an empty directory. */
-		qsort(names, n, sizeof(*names), cmp_names);
-	}
-	*out = names;
-	*num = n;
-	return 0;
+	return err;
 }
 
 static bool
-is_dir(const char *dir, const char *name)
+is_dir_at(const char *dir, const char *name)
 {
 	char *p = join(dir, name);
 	struct stat st;
@@ -124,132 +184,199 @@ is_dir(const char *dir, const char *name)
 static bool
 is_maildir(const char *dir)
 {
-	return is_dir(dir, "cur") && is_dir(dir, "new");
+	return is_dir_at(dir, "cur") && is_dir_at(dir, "new");
 }
 
-static int walk_dir(struct walk_list *list, const char *dir, int depth);
-
-/* WALK_MAX_DEPTH bounds recursion; deeper trees are listed as errors. */
-#define WALK_MAX_DEPTH 64
-
-/* walk_entry lists one directory entry |path|, found while walking. */
 static int
-walk_entry(struct walk_list *list, const char *path, int depth)
+push_frame(struct walker *w, enum frame_kind kind, char *dir, struct names *n)
 {
+	if (w->depth == w->cap) {
+		size_t cap = w->cap == 0 ? 8 : w->cap * 2;
+		struct frame *s = realloc(w->stack, cap * sizeof(*s));
+		if (s == NULL) {
+			return -ENOMEM;
+		}
+		w->stack = s;
+		w->cap = cap;
+	}
+	struct frame *f = &w->stack[w->depth++];
+	f->kind = kind;
+	f->dir = dir;
+	f->names = n->buf;
+	f->offs = n->offs;
+	f->num = n->num;
+	f->next = 0;
+	return 0;
+}
+
+/* set_item hands out |path| (taking ownership). */
+static int
+set_item(struct walker *w, struct walk_item *out, char *path, int error,
+    bool in_maildir)
+{
+	free(w->cur);
+	w->cur = path;
+	out->path = path;
+	out->error = error;
+	out->in_maildir = in_maildir;
+	out->size = 0;
+	out->mtime = 0;
+	return 1;
+}
+
+/* set_file hands out a file whose status |st| is known. */
+static int
+set_file(struct walker *w, struct walk_item *out, char *path,
+    const struct stat *st, bool in_maildir)
+{
+	set_item(w, out, path, S_ISREG(st->st_mode) ? 0 : EINVAL, in_maildir);
+	out->size = (uint64_t)st->st_size;
+	out->mtime = (int64_t)st->st_mtime;
+	return 1;
+}
+
+/* list_dir pushes a frame of |kind| listing directory |dir| (owned).  It
+ * returns 0 when the frame is pushed, 1 with an item when the directory
+ * cannot be listed, or -ENOMEM. */
+static int
+list_dir(
+    struct walker *w, enum frame_kind kind, char *dir, struct walk_item *out)
+{
+	if (w->depth >= WALK_MAX_DEPTH) {
+		return set_item(w, out, dir, ELOOP, false);
+	}
+	struct names n = { 0 };
+	int err = read_dir(&n, dir);
+	if (err == 0 && kind == FRAME_MAILDIR_ROOT) {
+		/* Synthetic entries: cur, new, then Maildir++ folders. */
+		struct names md = { 0 };
+		err = names_add(&md, "cur");
+		if (err == 0) {
+			err = names_add(&md, "new");
+		}
+		for (size_t i = 0; err == 0 && i < n.num; i++) {
+			const char *name = n.buf + n.offs[i];
+			if (name[0] == '.' && is_dir_at(dir, name)) {
+				err = names_add(&md, name);
+			}
+		}
+		free(n.buf);
+		free(n.offs);
+		n = md;
+	}
+	if (err == 0) {
+		err = push_frame(w, kind, dir, &n);
+	}
+	if (err == 0) {
+		return 0;
+	}
+	free(n.buf);
+	free(n.offs);
+	if (err == -ENOMEM) {
+		free(dir);
+		return err;
+	}
+	return set_item(w, out, dir, -err, false);
+}
+
+/* enter_dir starts listing directory |dir| (owned) as a maildir or a tree;
+ * returns as list_dir does. */
+static int
+enter_dir(struct walker *w, char *dir, struct walk_item *out)
+{
+	return list_dir(
+	    w, is_maildir(dir) ? FRAME_MAILDIR_ROOT : FRAME_TREE, dir, out);
+}
+
+/* visit_maildir handles an entry of a maildir root: cur/ and new/ list
+ * messages, ".Folder" entries that are maildirs are walked as such. */
+static int
+visit_maildir(struct walker *w, char *path, struct walk_item *out)
+{
+	const char *base = strrchr(path, '/') + 1;
+	if (base[0] != '.') {
+		return list_dir(w, FRAME_MAILDIR_FILES, path, out);
+	}
+	if (is_maildir(path)) {
+		return list_dir(w, FRAME_MAILDIR_ROOT, path, out);
+	}
+	free(path);
+	return 0;
+}
+
+/* visit handles entry |path| (owned) of a frame of |kind|.  It returns 1
+ * with an item, 0 when the entry produced no item (a directory entered or
+ * skipped), or -ENOMEM. */
+static int
+visit(struct walker *w, enum frame_kind kind, char *path, struct walk_item *out)
+{
+	if (kind == FRAME_MAILDIR_ROOT) {
+		return visit_maildir(w, path, out);
+	}
 	struct stat st;
 	if (lstat(path, &st) != 0) {
-		return push(list, path, errno);
+		return set_item(w, out, path, errno, false);
 	}
 	if (S_ISDIR(st.st_mode)) {
-		return walk_dir(list, path, depth + 1);
+		if (kind == FRAME_MAILDIR_FILES) {
+			free(path); /* not a message, and not a folder */
+			return 0;
+		}
+		return enter_dir(w, path, out);
 	}
 	if (S_ISLNK(st.st_mode)) {
 		if (stat(path, &st) != 0) {
-			return push(list, path, errno);
+			return set_item(w, out, path, errno, false);
 		}
 		if (S_ISDIR(st.st_mode)) {
-			/* Not followed: links to directories allow loops. */
+			free(
+			    path); /* not followed: links to directories loop */
 			return 0;
 		}
 	}
-	return push(list, path, S_ISREG(st.st_mode) ? 0 : EINVAL);
+	return set_file(w, out, path, &st, kind == FRAME_MAILDIR_FILES);
 }
 
 static int
-walk_files_of(struct walk_list *list, const char *dir, int depth)
+start_root(struct walker *w, struct walk_item *out)
 {
-	char **names;
-	size_t n;
-	int err = read_sorted(dir, &names, &n);
-	if (err == -ENOMEM) {
-		return err;
+	char *root = w->root;
+	w->root = NULL;
+	struct stat st;
+	if (stat(root, &st) != 0) {
+		return set_item(w, out, root, errno, false);
 	}
-	if (err != 0) {
-		return push(list, dir, -err);
+	if (!S_ISDIR(st.st_mode)) {
+		return set_file(w, out, root, &st, false);
 	}
-	for (size_t i = 0; i < n; i++) {
-		char *p = err == 0 ? join(dir, names[i]) : NULL;
-		if (err == 0) {
-			err = p == NULL ? -ENOMEM : walk_entry(list, p, depth);
-		}
-		free(p);
-		free(names[i]);
-	}
-	free(names);
-	return err;
-}
-
-static int
-walk_maildir(struct walk_list *list, const char *dir, int depth)
-{
-	static const char *const subdirs[] = { "cur", "new" };
-	for (size_t i = 0; i < 2; i++) {
-		char *p = join(dir, subdirs[i]);
-		if (p == NULL) {
-			return -ENOMEM;
-		}
-		int err = walk_files_of(list, p, depth);
-		free(p);
-		if (err != 0) {
-			return err;
-		}
-	}
-	/* Maildir++ folders: ".Name" subdirectories that are maildirs. */
-	char **names;
-	size_t n;
-	int err = read_sorted(dir, &names, &n);
-	if (err != 0) {
-		return err == -ENOMEM ? err : push(list, dir, -err);
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (err == 0 && names[i][0] == '.' && is_dir(dir, names[i])) {
-			char *p = join(dir, names[i]);
-			if (p == NULL) {
-				err = -ENOMEM;
-			} else if (is_maildir(p)) {
-				err = walk_maildir(list, p, depth + 1);
-			}
-			free(p);
-		}
-		free(names[i]);
-	}
-	free(names);
-	return err;
-}
-
-static int
-walk_dir(struct walk_list *list, const char *dir, int depth)
-{
-	if (depth > WALK_MAX_DEPTH) {
-		return push(list, dir, ELOOP);
-	}
-	if (is_maildir(dir)) {
-		return walk_maildir(list, dir, depth);
-	}
-	return walk_files_of(list, dir, depth);
+	return enter_dir(w, root, out);
 }
 
 int
-walk_add_input(struct walk_list *list, const char *path)
+walker_next(struct walker *w, struct walk_item *out)
 {
-	struct stat st;
-	/* Inputs named on the command line are followed even when they are
-	 * links to directories. */
-	if (stat(path, &st) != 0) {
-		return push(list, path, errno);
+	if (w->root != NULL) {
+		int r = start_root(w, out);
+		if (r != 0) {
+			return r;
+		}
 	}
-	if (S_ISDIR(st.st_mode)) {
-		return walk_dir(list, path, 0);
+	while (w->depth > 0) {
+		struct frame *f = &w->stack[w->depth - 1];
+		if (f->next == f->num) {
+			frame_free(f);
+			w->depth--;
+			continue;
+		}
+		const char *name = f->names + f->offs[f->next++];
+		char *path = join(f->dir, name);
+		if (path == NULL) {
+			return -ENOMEM;
+		}
+		int r = visit(w, f->kind, path, out);
+		if (r != 0) {
+			return r;
+		}
 	}
-	return push(list, path, S_ISREG(st.st_mode) ? 0 : EINVAL);
-}
-
-void
-walk_list_free(struct walk_list *list)
-{
-	for (size_t i = 0; i < list->num_items; i++) {
-		free(list->items[i].path);
-	}
-	free(list->items);
-	memset(list, 0, sizeof(*list));
+	return 0;
 }

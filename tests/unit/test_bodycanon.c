@@ -182,7 +182,7 @@ test_body_cases_reference(void **state)
  * fast path, into |out|. */
 static uint64_t
 canon_random(enum canon_mode mode, bool reference, const uint8_t *in,
-    size_t len, uint64_t *seed, struct collect *out)
+    size_t len, size_t max_chunk, uint64_t *seed, struct collect *out)
 {
 	struct bodycanon bc;
 	bodycanon_init(&bc, mode, (struct byte_sink){ collect_write, out });
@@ -190,7 +190,7 @@ canon_random(enum canon_mode mode, bool reference, const uint8_t *in,
 	size_t pos = 0;
 	while (pos < len) {
 		*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		size_t n = (size_t)(*seed >> 33) % 40;
+		size_t n = (size_t)(*seed >> 33) % max_chunk;
 		n = n > len - pos ? len - pos : n;
 		bodycanon_update(&bc, in + pos, n);
 		pos += n;
@@ -220,8 +220,63 @@ test_fast_path_matches_reference(void **state)
 		enum canon_mode mode = iter % 2 ? CANON_RELAXED : CANON_SIMPLE;
 		struct collect a = { out_a, 0, sizeof(out_a), 0 };
 		struct collect b = { out_b, 0, sizeof(out_b), 0 };
-		uint64_t na = canon_random(mode, false, in, len, &seed, &a);
-		uint64_t nb = canon_random(mode, true, in, len, &seed, &b);
+		uint64_t na = canon_random(mode, false, in, len, 40, &seed, &a);
+		uint64_t nb = canon_random(mode, true, in, len, 40, &seed, &b);
+		assert_int_equal(na, nb);
+		assert_span_equal(span_make(out_a, a.len), out_b, b.len);
+	}
+}
+
+/* The same on longer bodies, mostly data, in chunks large enough for the
+ * 64-byte block scan: every rule it applies meets CR, LF, SP and HTAB at
+ * every position of a block, and at block and chunk edges. */
+static void
+test_block_scan_matches_reference(void **state)
+{
+	(void)state;
+	static const uint8_t alphabet[] = { 'a', 'b', 'c', 'd', 'e', 'f', 'g',
+		'h', 'i', 'j', 'k', 'l', ' ', ' ', ' ', '\t', '\r', '\r', '\n',
+		'\n' };
+	enum { N = 2000 };
+	static uint8_t in[N], out_a[2 * N + 2], out_b[2 * N + 2];
+	uint64_t seed = 7;
+	for (int iter = 0; iter < 20000; iter++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		size_t len = (size_t)(seed >> 33) % N;
+		/* Lines of |line| bytes ending in CRLF, with sparse specials
+		 * (one in |gap| bytes), make long runs with line ends at
+		 * every position of a block. */
+		size_t gap = 1 + (size_t)(seed >> 20) % 40;
+		size_t line = 1 + (size_t)(seed >> 40) % 120;
+		for (size_t i = 0, col = 0; i < len; i++, col++) {
+			seed = seed * 6364136223846793005ULL +
+			    1442695040888963407ULL;
+			size_t r = (size_t)(seed >> 33);
+			if (col >= line && i + 1 < len) {
+				in[i++] = '\r';
+				in[i] = '\n';
+				col = 0;
+			} else if (r % gap == 0) {
+				in[i] = alphabet[(r >> 8) % sizeof(alphabet)];
+			} else {
+				in[i] = alphabet[(r >> 8) % 12];
+			}
+		}
+		/* Often end in blank and whitespace-only lines, where a line
+		 * wrongly taken as started shows. */
+		size_t tail = len < 80 || iter % 4 == 0 ? 0 : (iter * 7) % 80;
+		for (size_t i = len - tail; i < len; i++) {
+			seed = seed * 6364136223846793005ULL +
+			    1442695040888963407ULL;
+			in[i] = " \t\r\n\r\n"[(seed >> 33) % 6];
+		}
+		enum canon_mode mode = iter % 2 ? CANON_RELAXED : CANON_SIMPLE;
+		size_t max_chunk = iter % 3 == 0 ? N + 1 : 70 + iter % 200;
+		struct collect a = { out_a, 0, sizeof(out_a), 0 };
+		struct collect b = { out_b, 0, sizeof(out_b), 0 };
+		uint64_t na =
+		    canon_random(mode, false, in, len, max_chunk, &seed, &a);
+		uint64_t nb = canon_random(mode, true, in, len, 40, &seed, &b);
 		assert_int_equal(na, nb);
 		assert_span_equal(span_make(out_a, a.len), out_b, b.len);
 	}
@@ -329,6 +384,7 @@ main(void)
 		cmocka_unit_test(test_body_cases),
 		cmocka_unit_test(test_body_cases_reference),
 		cmocka_unit_test(test_fast_path_matches_reference),
+		cmocka_unit_test(test_block_scan_matches_reference),
 		cmocka_unit_test(test_body_batches_output),
 		cmocka_unit_test(test_body_many_empty_lines),
 		cmocka_unit_test(test_limit_sink),

@@ -15,7 +15,12 @@
  * documentation leaves unclear, so both are counted.)  Then the descriptor
  * is closed (O_CLOEXEC is meaningless for, and refused with, a direct
  * descriptor), and the slot is reused once the close completes.
- * A file larger than the slot buffer is read into a buffer of its own.
+ * A file larger than the slot buffer is read into a buffer of its own,
+ * taken from a small per-worker cache: a fresh buffer costs a page fault
+ * per 4 KB as the kernel copies into it, which on virtual machines costs
+ * more than the copy.  The bytes of such buffers in flight are bounded
+ * (URING_BIG_INFLIGHT), so that memory does not grow with the sizes of the
+ * next 32 files.
  * -EAGAIN, -EINTR and short reads are resubmitted (liburing's io_uring-cp
  * example does the same); any other negative result becomes the file's
  * error.  Submissions are batched (one io_uring_submit for all the slots
@@ -32,6 +37,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "canon/limits.h"
 #include "engine/ingest.h"
@@ -42,6 +48,13 @@
 /* URING_SLOT_BUF holds most messages whole (the median is about 10 KB);
  * larger ones get a buffer of their own. */
 #define URING_SLOT_BUF ((size_t)128 << 10)
+
+/* Buffers for large files: at most URING_BIG_INFLIGHT bytes of them in
+ * flight (but always at least one file), and up to URING_BIG_CACHE bytes
+ * in URING_BIG_SLOTS freed buffers kept for reuse. */
+#define URING_BIG_INFLIGHT ((size_t)32 << 20)
+#define URING_BIG_CACHE ((size_t)32 << 20)
+#define URING_BIG_SLOTS 8
 
 /* URING_MAX_READ bounds one read request (the SQE length is 32 bits). */
 #define URING_MAX_READ ((size_t)1 << 30)
@@ -63,7 +76,8 @@ struct slot {
 	bool open_done; /* the open's completion has arrived */
 	bool cancelled; /* the read was cancelled: the open failed */
 	uint8_t *fixed; /* URING_SLOT_BUF bytes, owned by the table */
-	uint8_t *big;   /* a file-sized buffer, when needed */
+	uint8_t *big;   /* a buffer for a large file, when needed */
+	size_t big_cap;
 	uint8_t *buf;
 	size_t len, size;
 };
@@ -76,6 +90,12 @@ struct ingest_uring {
 	uint8_t *bufs;
 	int slot_of[BATCH_MAX_JOBS];
 	size_t next_start;
+	size_t big_inflight; /* capacity of the slots' big buffers */
+	struct {
+		uint8_t *p;
+		size_t cap;
+	} cache[URING_BIG_SLOTS];
+	size_t cache_bytes;
 };
 
 static unsigned
@@ -214,6 +234,67 @@ reap(struct ingest_uring *iu)
 	io_uring_cq_advance(&iu->ring, n);
 }
 
+/* map_populated returns |len| bytes of zeroed memory with every page
+ * already mapped (MAP_POPULATE: one system call instead of a page fault
+ * per page when the kernel first copies into it), or NULL. */
+static uint8_t *
+map_populated(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* big_cap is the capacity given for a file of |size| bytes: a power of
+ * two, so that cached buffers fit many later files. */
+static size_t
+big_cap(size_t size)
+{
+	size_t cap = URING_SLOT_BUF * 2;
+	while (cap < size) {
+		cap *= 2;
+	}
+	return cap;
+}
+
+/* big_get takes the smallest cached buffer of capacity |cap| or more, or
+ * allocates one. */
+static uint8_t *
+big_get(struct ingest_uring *iu, size_t cap)
+{
+	int best = -1;
+	for (int i = 0; i < URING_BIG_SLOTS; i++) {
+		if (iu->cache[i].p != NULL && iu->cache[i].cap >= cap &&
+		    (best < 0 || iu->cache[i].cap < iu->cache[best].cap)) {
+			best = i;
+		}
+	}
+	if (best < 0) {
+		return map_populated(cap);
+	}
+	uint8_t *p = iu->cache[best].p;
+	iu->cache_bytes -= iu->cache[best].cap;
+	iu->cache[best].p = NULL;
+	return p;
+}
+
+/* big_put keeps |p| for reuse if the cache has room, else frees it. */
+static void
+big_put(struct ingest_uring *iu, uint8_t *p, size_t cap)
+{
+	if (iu->cache_bytes + cap <= URING_BIG_CACHE) {
+		for (int i = 0; i < URING_BIG_SLOTS; i++) {
+			if (iu->cache[i].p == NULL) {
+				iu->cache[i].p = p;
+				iu->cache[i].cap = cap;
+				iu->cache_bytes += cap;
+				return;
+			}
+		}
+	}
+	munmap(p, cap);
+}
+
 static void
 start_slot(struct ingest_uring *iu, struct slot *s, size_t job)
 {
@@ -232,11 +313,13 @@ start_slot(struct ingest_uring *iu, struct slot *s, size_t job)
 		return;
 	}
 	if (s->size > URING_SLOT_BUF) {
-		s->big = malloc(s->size);
+		s->big_cap = big_cap(s->size);
+		s->big = big_get(iu, s->big_cap);
 		if (s->big == NULL) {
 			finish_slot(iu, s, ENOMEM);
 			return;
 		}
+		iu->big_inflight += s->big_cap;
 		s->buf = s->big;
 	}
 	struct io_uring_sqe *open = get_sqe(iu);
@@ -269,6 +352,16 @@ fill(struct ingest_uring *iu)
 			k++;
 		}
 		if (k == URING_QD) {
+			break;
+		}
+		uint64_t size = b->jobs[iu->next_start].size;
+		if (size > URING_SLOT_BUF && size <= MSG_MAX_BYTES &&
+		    iu->big_inflight > 0 &&
+		    iu->big_inflight + big_cap((size_t)size) >
+		        URING_BIG_INFLIGHT) {
+			/* Wait until the earlier large files are released;
+			 * the worker releases files in order, so the next
+			 * one it asks for never waits on a later one. */
 			break;
 		}
 		start_slot(iu, &iu->slots[k], iu->next_start++);
@@ -313,8 +406,11 @@ uring_put(struct ingest *in, size_t job)
 {
 	struct ingest_uring *iu = (struct ingest_uring *)in;
 	struct slot *s = &iu->slots[iu->slot_of[job]];
-	free(s->big);
-	s->big = NULL;
+	if (s->big != NULL) {
+		iu->big_inflight -= s->big_cap;
+		big_put(iu, s->big, s->big_cap);
+		s->big = NULL;
+	}
 	s->buf = NULL;
 	s->state = s->pending == 0 ? S_FREE : S_DRAIN;
 	fill(iu);
@@ -335,10 +431,17 @@ uring_free(struct ingest *in)
 		while (iu->slots[i].pending > 0) {
 			reap(iu);
 		}
-		free(iu->slots[i].big);
+		if (iu->slots[i].big != NULL) {
+			munmap(iu->slots[i].big, iu->slots[i].big_cap);
+		}
+	}
+	for (size_t i = 0; i < URING_BIG_SLOTS; i++) {
+		if (iu->cache[i].p != NULL) {
+			munmap(iu->cache[i].p, iu->cache[i].cap);
+		}
 	}
 	io_uring_queue_exit(&iu->ring);
-	free(iu->bufs);
+	munmap(iu->bufs, URING_QD * URING_SLOT_BUF);
 	free(iu);
 }
 
@@ -358,7 +461,7 @@ ingest_uring_new(struct ingest **out)
 	if (iu == NULL) {
 		return -ENOMEM;
 	}
-	iu->bufs = aligned_alloc(4096, URING_QD * URING_SLOT_BUF);
+	iu->bufs = map_populated(URING_QD * URING_SLOT_BUF);
 	if (iu->bufs == NULL) {
 		free(iu);
 		return -ENOMEM;
@@ -378,7 +481,7 @@ ingest_uring_new(struct ingest **out)
 		}
 	}
 	if (err < 0) {
-		free(iu->bufs);
+		munmap(iu->bufs, URING_QD * URING_SLOT_BUF);
 		free(iu);
 		return err;
 	}

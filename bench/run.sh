@@ -17,7 +17,7 @@ BENCH_WARMUP=${BENCH_WARMUP:-1}
 BENCH_ENFORCE=${BENCH_ENFORCE:-0}
 OPENSSL_SECONDS=${OPENSSL_SECONDS:-2}
 
-log() { printf 'bench: %s\n' "$*" >&2; }
+log() { printf 'bench: %4ds  %s\n' "$SECONDS" "$*" >&2; }
 die() { log "$*"; exit 1; }
 
 for t in hyperfine openssl /usr/bin/time; do
@@ -174,7 +174,7 @@ awk -v n="$BENCH_COUNT" -v small="$BENCH_SMALL" -v seed="$BENCH_SEED" \
 	function k(x) { return x % 1000 ? x : x / 1000 "k" }
 	function sd(s, t) { return s > 0 ? sprintf("(sd %.0f%%)", 100 * s / t) : "" }
 	function row(left, target, ok) {
-		printf "%-62s target %-18s %s\n", left, target, ok ? "PASS" : "MISS"
+		printf "%-64s target %-18s %s\n", left, target, ok ? "PASS" : "MISS"
 	}
 	# Verdicts compare the rounded figures, so they agree with the table.
 	function r(x, d) { return sprintf("%." d "f", x) + 0 }

@@ -9,7 +9,13 @@
  */
 #include "canon/bodycanon.h"
 
+#include "canon/blockscan.h"
+
 #include <string.h>
+
+/* BODYCANON_WINDOW is the most stored bytes scanned before their canonical
+ * form goes to the sink. */
+#define BODYCANON_WINDOW ((size_t)16 << 10)
 
 static const uint8_t crlf_run[64] =
     "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
@@ -195,156 +201,15 @@ skip_data(const uint8_t *p, size_t i, size_t len)
 	return i;
 }
 
-/* Block scanning.  block_masks fills, for the 64 bytes at |p|, one bit per
- * byte (bit b for p[b]) for each kind of byte that matters: SP, HTAB, CR
- * and LF.  A run is then judged 64 bytes at a time with shifts and ands
- * instead of a branch per byte.  Only the first BLOCK_STEP positions of a
- * block are judged, so that every rule can look up to three bytes ahead
- * inside it. */
-#define BLOCK_BYTES 64
-#define BLOCK_STEP 61
-#define STEP_MASK (((uint64_t)1 << BLOCK_STEP) - 1)
-
-struct block_masks {
-	uint64_t sp, tab, cr, lf;
-};
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-
-static inline uint64_t
-eq_mask(__m128i v0, __m128i v1, __m128i v2, __m128i v3, char c)
-{
-	__m128i k = _mm_set1_epi8(c);
-	uint64_t m0 = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, k));
-	uint64_t m1 = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, k));
-	uint64_t m2 = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v2, k));
-	uint64_t m3 = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v3, k));
-	return m0 | m1 << 16 | m2 << 32 | m3 << 48;
-}
-
-static inline void
-block_masks(const uint8_t *p, struct block_masks *m)
-{
-	__m128i v0 = _mm_loadu_si128((const void *)p);
-	__m128i v1 = _mm_loadu_si128((const void *)(p + 16));
-	__m128i v2 = _mm_loadu_si128((const void *)(p + 32));
-	__m128i v3 = _mm_loadu_si128((const void *)(p + 48));
-	m->sp = eq_mask(v0, v1, v2, v3, ' ');
-	m->tab = eq_mask(v0, v1, v2, v3, '\t');
-	m->cr = eq_mask(v0, v1, v2, v3, '\r');
-	m->lf = eq_mask(v0, v1, v2, v3, '\n');
-}
-#else
-static inline void
-block_masks(const uint8_t *p, struct block_masks *m)
-{
-	*m = (struct block_masks){ 0, 0, 0, 0 };
-	for (int b = 0; b < BLOCK_BYTES; b++) {
-		uint64_t bit = (uint64_t)1 << b;
-		m->sp |= p[b] == ' ' ? bit : 0;
-		m->tab |= p[b] == '\t' ? bit : 0;
-		m->cr |= p[b] == '\r' ? bit : 0;
-		m->lf |= p[b] == '\n' ? bit : 0;
-	}
-}
-#endif
-
-/* block_step is how far a run goes past a block without a bad position:
- * BLOCK_STEP, or one less when the last judged byte is a CR, so that a CR
- * and its LF are always judged in the same block.  Every block thus starts
- * right after a byte that is not a taken CR, and an LF at its position 0
- * is a bare one. */
-static inline size_t
-block_step(const struct block_masks *m)
-{
-	return (m->cr >> (BLOCK_STEP - 1)) & 1 ? BLOCK_STEP - 1 : BLOCK_STEP;
-}
-
-/* simple: a line ending must be CRLF (a bare LF stops the run) and the
- * next line must start with content (else stop at the CR). */
-static inline uint64_t
-block_bad_simple(const struct block_masks *m)
-{
-	uint64_t nl = m->cr | m->lf;
-	uint64_t bare_lf = m->lf & ~(m->cr << 1);
-	uint64_t cr_then_break = m->cr & (m->lf >> 1) & (nl >> 2);
-	return bare_lf | cr_then_break;
-}
-
-/* relaxed: no HTAB, no SP before WSP or a line ending, no bare LF, and no
- * CR but one that starts a CRLF followed by a plain line start: content,
- * or one SP before content.  (A line that starts with WSP and then ends
- * may be a trailing blank line, so the state machine must see it from its
- * start.) */
-static inline uint64_t
-block_bad_relaxed(const struct block_masks *m)
-{
-	uint64_t s = m->sp | m->tab | m->cr | m->lf;
-	uint64_t sp_then_s = m->sp & (s >> 1);
-	uint64_t bare_lf = m->lf & ~(m->cr << 1);
-	uint64_t next_not_plain =
-	    ((m->tab | m->cr | m->lf) >> 2) | ((m->sp >> 2) & (s >> 3));
-	uint64_t cr_bad = m->cr & (~(m->lf >> 1) | next_not_plain);
-	return m->tab | sp_then_s | bare_lf | cr_bad;
-}
-
-/* struct block_cache keeps the verdict on the last block judged within one
- * bodycanon_update call.  When the state machine has handled a bad
- * position and a run starts again inside that block, the verdict still
- * holds for the positions from the new start: every rule looks only
- * ahead, but for a bare LF, which looks one byte back at a CR, and a run
- * never starts right after a CR (the state machine would be holding it). */
-struct block_cache {
-	size_t start; /* SIZE_MAX when empty */
-	size_t step;
-	uint64_t bad;
-};
-
-/* copy_blocks runs the block scan for |mode| from p[*pos] and moves *pos
- * to where the run stops (returning true) or to where fewer than
- * BLOCK_BYTES bytes are left (returning false; never between a taken CR
- * and its LF). */
-static inline bool
-copy_blocks(enum canon_mode mode, const uint8_t *p, size_t *pos, size_t len,
-    struct block_cache *c)
-{
-	size_t i = *pos;
-	if (i - c->start < c->step) {
-		uint64_t bad = c->bad >> (i - c->start);
-		if (bad != 0) {
-			*pos = i + (size_t)__builtin_ctzll(bad);
-			return true;
-		}
-		i = c->start + c->step;
-	}
-	while (len - i >= BLOCK_BYTES) {
-		struct block_masks m;
-		block_masks(p + i, &m);
-		uint64_t bad = mode == CANON_SIMPLE ? block_bad_simple(&m)
-		                                    : block_bad_relaxed(&m);
-		c->start = i;
-		c->step = block_step(&m);
-		c->bad = bad & STEP_MASK;
-		if (c->bad != 0) {
-			*pos = i + (size_t)__builtin_ctzll(c->bad);
-			return true;
-		}
-		i += c->step;
-	}
-	*pos = i;
-	return false;
-}
-
 /* copy_run_simple: under simple canonicalization every byte of a line is
  * copied as it is, a bare CR included, so the run goes from line end to
  * line end (memchr) as long as each line ends in CRLF and the next one
  * starts with content. */
 static size_t
 copy_run_simple(const struct bodycanon *bc, const uint8_t *p, size_t i,
-    size_t len, struct block_cache *c)
+    size_t len, struct blockscan_cache *c)
 {
-	if (copy_blocks(CANON_SIMPLE, p, &i, len, c)) {
+	if (blockscan_run(CANON_SIMPLE, p, &i, len, c)) {
 		return i;
 	}
 	while (i < len) {
@@ -371,9 +236,9 @@ copy_run_simple(const struct bodycanon *bc, const uint8_t *p, size_t i,
  * at one by one. */
 static size_t
 copy_run_relaxed(const struct bodycanon *bc, const uint8_t *p, size_t i,
-    size_t len, struct block_cache *cache)
+    size_t len, struct blockscan_cache *cache)
 {
-	if (copy_blocks(CANON_RELAXED, p, &i, len, cache)) {
+	if (blockscan_run(CANON_RELAXED, p, &i, len, cache)) {
 		return i;
 	}
 	while (i < len) {
@@ -410,16 +275,17 @@ copy_run_relaxed(const struct bodycanon *bc, const uint8_t *p, size_t i,
  * left to the state machine. */
 static size_t
 copy_run(const struct bodycanon *bc, const uint8_t *p, size_t i, size_t len,
-    struct block_cache *c)
+    struct blockscan_cache *c)
 {
 	return bc->mode == CANON_SIMPLE ? copy_run_simple(bc, p, i, len, c)
 	                                : copy_run_relaxed(bc, p, i, len, c);
 }
 
-void
-bodycanon_update(struct bodycanon *bc, const uint8_t *p, size_t len)
+/* update_window canonicalizes p[0..len), a window of the stored body. */
+static void
+update_window(struct bodycanon *bc, const uint8_t *p, size_t len)
 {
-	struct block_cache cache = { SIZE_MAX, 0, 0 };
+	struct blockscan_cache cache = BLOCKSCAN_CACHE_INIT;
 	size_t i = 0;
 	while (i < len) {
 		if (!bc->reference && bc->line_started && !bc->pending_cr &&
@@ -427,12 +293,37 @@ bodycanon_update(struct bodycanon *bc, const uint8_t *p, size_t len)
 			size_t j = copy_run(bc, p, i, len, &cache);
 			if (j > i) {
 				put(bc, p + i, j - i);
+			}
+			/* A bare LF (LF-only storage) before a plain line
+			 * start ends its line as a CRLF would; a run never
+			 * stops at the LF of a CRLF. */
+			if (j < len && p[j] == '\n' &&
+			    plain_at(bc, p, j + 1, len)) {
+				put(bc, crlf_run, 2);
+				i = j + 1;
+				continue;
+			}
+			if (j > i) {
 				i = j;
 				continue;
 			}
 		}
 		i = step_ref(bc, p, i, len);
 	}
+}
+
+void
+bodycanon_update(struct bodycanon *bc, const uint8_t *p, size_t len)
+{
+	/* A large body goes through in windows, so that the bytes the scan
+	 * has just brought into the cache are hashed while they are still
+	 * there (a run may otherwise span megabytes). */
+	while (len > BODYCANON_WINDOW) {
+		update_window(bc, p, BODYCANON_WINDOW);
+		p += BODYCANON_WINDOW;
+		len -= BODYCANON_WINDOW;
+	}
+	update_window(bc, p, len);
 }
 
 uint64_t

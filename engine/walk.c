@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ enum frame_kind { FRAME_TREE, FRAME_MAILDIR_ROOT, FRAME_MAILDIR_FILES };
 struct frame {
 	enum frame_kind kind;
 	char *dir;    /* this directory's path */
+	DIR *handle;  /* open while listed: entries are stat'ed relative to
+	               * it, a one-component lookup instead of a full path */
 	char *names;  /* NUL-separated entry names */
 	size_t *offs; /* start of each name in |names|, sorted by name */
 	size_t num, next;
@@ -47,6 +50,9 @@ walker_new(void)
 static void
 frame_free(struct frame *f)
 {
+	if (f->handle != NULL) {
+		closedir(f->handle);
+	}
 	free(f->dir);
 	free(f->names);
 	free(f->offs);
@@ -142,10 +148,10 @@ names_add(struct names *n, const char *name)
 	return 0;
 }
 
-/* read_dir lists |dir| into |n| (without "." and "..") and sorts it.  It
- * returns 0 or -errno. */
+/* read_dir lists |dir| into |n| (without "." and "..") and sorts it, and
+ * keeps the directory open in |*handle|.  It returns 0 or -errno. */
 static int
-read_dir(struct names *n, const char *dir)
+read_dir(struct names *n, const char *dir, DIR **handle)
 {
 	DIR *d = opendir(dir);
 	if (d == NULL) {
@@ -164,8 +170,12 @@ read_dir(struct names *n, const char *dir)
 	if (err == 0 && errno != 0) {
 		err = -errno;
 	}
-	closedir(d);
-	if (err == 0 && n->num > 1) {
+	if (err != 0) {
+		closedir(d);
+		return err;
+	}
+	*handle = d;
+	if (n->num > 1) {
 		qsort_r(n->offs, n->num, sizeof(*n->offs), cmp_names, n->buf);
 	}
 	return err;
@@ -188,7 +198,8 @@ is_maildir(const char *dir)
 }
 
 static int
-push_frame(struct walker *w, enum frame_kind kind, char *dir, struct names *n)
+push_frame(struct walker *w, enum frame_kind kind, char *dir, DIR *handle,
+    struct names *n)
 {
 	if (w->depth == w->cap) {
 		size_t cap = w->cap == 0 ? 8 : w->cap * 2;
@@ -202,6 +213,7 @@ push_frame(struct walker *w, enum frame_kind kind, char *dir, struct names *n)
 	struct frame *f = &w->stack[w->depth++];
 	f->kind = kind;
 	f->dir = dir;
+	f->handle = handle;
 	f->names = n->buf;
 	f->offs = n->offs;
 	f->num = n->num;
@@ -246,7 +258,8 @@ list_dir(
 		return set_item(w, out, dir, ELOOP, false);
 	}
 	struct names n = { 0 };
-	int err = read_dir(&n, dir);
+	DIR *handle = NULL;
+	int err = read_dir(&n, dir, &handle);
 	if (err == 0 && kind == FRAME_MAILDIR_ROOT) {
 		/* Synthetic entries: cur, new, then Maildir++ folders. */
 		struct names md = { 0 };
@@ -265,10 +278,13 @@ list_dir(
 		n = md;
 	}
 	if (err == 0) {
-		err = push_frame(w, kind, dir, &n);
+		err = push_frame(w, kind, dir, handle, &n);
 	}
 	if (err == 0) {
 		return 0;
+	}
+	if (handle != NULL) {
+		closedir(handle);
 	}
 	free(n.buf);
 	free(n.offs);
@@ -304,17 +320,20 @@ visit_maildir(struct walker *w, char *path, struct walk_item *out)
 	return 0;
 }
 
-/* visit handles entry |path| (owned) of a frame of |kind|.  It returns 1
- * with an item, 0 when the entry produced no item (a directory entered or
- * skipped), or -ENOMEM. */
+/* visit handles entry |name|, whose path is |path| (owned), of frame |f|.
+ * It returns 1 with an item, 0 when the entry produced no item (a
+ * directory entered or skipped), or -ENOMEM. */
 static int
-visit(struct walker *w, enum frame_kind kind, char *path, struct walk_item *out)
+visit(struct walker *w, const struct frame *f, const char *name, char *path,
+    struct walk_item *out)
 {
+	enum frame_kind kind = f->kind;
 	if (kind == FRAME_MAILDIR_ROOT) {
 		return visit_maildir(w, path, out);
 	}
+	int dfd = dirfd(f->handle);
 	struct stat st;
-	if (lstat(path, &st) != 0) {
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		return set_item(w, out, path, errno, false);
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -325,7 +344,7 @@ visit(struct walker *w, enum frame_kind kind, char *path, struct walk_item *out)
 		return enter_dir(w, path, out);
 	}
 	if (S_ISLNK(st.st_mode)) {
-		if (stat(path, &st) != 0) {
+		if (fstatat(dfd, name, &st, 0) != 0) {
 			return set_item(w, out, path, errno, false);
 		}
 		if (S_ISDIR(st.st_mode)) {
@@ -373,7 +392,7 @@ walker_next(struct walker *w, struct walk_item *out)
 		if (path == NULL) {
 			return -ENOMEM;
 		}
-		int r = visit(w, f->kind, path, out);
+		int r = visit(w, f, name, path, out);
 		if (r != 0) {
 			return r;
 		}

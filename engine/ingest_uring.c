@@ -18,9 +18,9 @@
  * A file larger than the slot buffer is read into a buffer of its own,
  * taken from a small per-worker cache: a fresh buffer costs a page fault
  * per 4 KB as the kernel copies into it, which on virtual machines costs
- * more than the copy.  The bytes of such buffers in flight are bounded
- * (URING_BIG_INFLIGHT), so that memory does not grow with the sizes of the
- * next 32 files.
+ * more than the copy.  Such buffers, in flight and cached together, stay
+ * within URING_BIG_BUDGET (one file may exceed it alone), so that memory
+ * does not grow with the sizes of the next 32 files.
  * -EAGAIN, -EINTR and short reads are resubmitted (liburing's io_uring-cp
  * example does the same); any other negative result becomes the file's
  * error.  Submissions are batched (one io_uring_submit for all the slots
@@ -49,12 +49,14 @@
  * larger ones get a buffer of their own. */
 #define URING_SLOT_BUF ((size_t)128 << 10)
 
-/* Buffers for large files: at most URING_BIG_INFLIGHT bytes of them in
- * flight (but always at least one file), and up to URING_BIG_CACHE bytes
- * in URING_BIG_SLOTS freed buffers kept for reuse. */
-#define URING_BIG_INFLIGHT ((size_t)32 << 20)
-#define URING_BIG_CACHE ((size_t)32 << 20)
+/* Buffers for large files: URING_BIG_BUDGET bytes per worker for those in
+ * flight and those kept for reuse (up to URING_BIG_SLOTS of them), except
+ * that one file is always read whatever its size.  Capacities are
+ * multiples of URING_BIG_ROUND, so that a kept buffer fits later files of
+ * about the same size. */
+#define URING_BIG_BUDGET ((size_t)8 << 20)
 #define URING_BIG_SLOTS 8
+#define URING_BIG_ROUND ((size_t)256 << 10)
 
 /* URING_MAX_READ bounds one read request (the SQE length is 32 bits). */
 #define URING_MAX_READ ((size_t)1 << 30)
@@ -245,23 +247,29 @@ map_populated(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-/* big_cap is the capacity given for a file of |size| bytes: a power of
- * two, so that cached buffers fit many later files. */
+/* big_cap is the capacity given for a file of |size| bytes. */
 static size_t
 big_cap(size_t size)
 {
-	size_t cap = URING_SLOT_BUF * 2;
-	while (cap < size) {
-		cap *= 2;
-	}
-	return cap;
+	return (size + URING_BIG_ROUND - 1) / URING_BIG_ROUND * URING_BIG_ROUND;
 }
 
-/* big_get takes the smallest cached buffer of capacity |cap| or more, or
- * allocates one. */
-static uint8_t *
-big_get(struct ingest_uring *iu, size_t cap)
+/* big_evict unmaps kept buffer |i|. */
+static void
+big_evict(struct ingest_uring *iu, int i)
 {
+	munmap(iu->cache[i].p, iu->cache[i].cap);
+	iu->cache_bytes -= iu->cache[i].cap;
+	iu->cache[i].p = NULL;
+}
+
+/* big_get takes the smallest kept buffer of capacity *cap or more, or
+ * maps a new one of *cap bytes, first unmapping kept buffers as the budget
+ * needs; *cap becomes the capacity of the buffer returned. */
+static uint8_t *
+big_get(struct ingest_uring *iu, size_t *cap_inout)
+{
+	size_t cap = *cap_inout;
 	int best = -1;
 	for (int i = 0; i < URING_BIG_SLOTS; i++) {
 		if (iu->cache[i].p != NULL && iu->cache[i].cap >= cap &&
@@ -269,20 +277,28 @@ big_get(struct ingest_uring *iu, size_t cap)
 			best = i;
 		}
 	}
-	if (best < 0) {
-		return map_populated(cap);
+	if (best >= 0) {
+		uint8_t *p = iu->cache[best].p;
+		*cap_inout = iu->cache[best].cap;
+		iu->cache_bytes -= iu->cache[best].cap;
+		iu->cache[best].p = NULL;
+		return p;
 	}
-	uint8_t *p = iu->cache[best].p;
-	iu->cache_bytes -= iu->cache[best].cap;
-	iu->cache[best].p = NULL;
-	return p;
+	for (int i = 0; i < URING_BIG_SLOTS &&
+	     iu->big_inflight + iu->cache_bytes + cap > URING_BIG_BUDGET;
+	     i++) {
+		if (iu->cache[i].p != NULL) {
+			big_evict(iu, i);
+		}
+	}
+	return map_populated(cap);
 }
 
-/* big_put keeps |p| for reuse if the cache has room, else frees it. */
+/* big_put keeps |p| for reuse if the budget allows, else unmaps it. */
 static void
 big_put(struct ingest_uring *iu, uint8_t *p, size_t cap)
 {
-	if (iu->cache_bytes + cap <= URING_BIG_CACHE) {
+	if (iu->big_inflight + iu->cache_bytes + cap <= URING_BIG_BUDGET) {
 		for (int i = 0; i < URING_BIG_SLOTS; i++) {
 			if (iu->cache[i].p == NULL) {
 				iu->cache[i].p = p;
@@ -314,7 +330,7 @@ start_slot(struct ingest_uring *iu, struct slot *s, size_t job)
 	}
 	if (s->size > URING_SLOT_BUF) {
 		s->big_cap = big_cap(s->size);
-		s->big = big_get(iu, s->big_cap);
+		s->big = big_get(iu, &s->big_cap);
 		if (s->big == NULL) {
 			finish_slot(iu, s, ENOMEM);
 			return;
@@ -358,7 +374,7 @@ fill(struct ingest_uring *iu)
 		if (size > URING_SLOT_BUF && size <= MSG_MAX_BYTES &&
 		    iu->big_inflight > 0 &&
 		    iu->big_inflight + big_cap((size_t)size) >
-		        URING_BIG_INFLIGHT) {
+		        URING_BIG_BUDGET) {
 			/* Wait until the earlier large files are released;
 			 * the worker releases files in order, so the next
 			 * one it asks for never waits on a later one. */

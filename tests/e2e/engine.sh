@@ -159,6 +159,21 @@ done
 grep -q '"code":"nokey"\|"code":"dns"' "$W/big-pread.jsonl" && ok || bad "50 MB message"
 [ ! -s "$W/big-uring.jsonl" ] || same "50 MB message, both io paths" "$W/big-pread.jsonl" "$W/big-uring.jsonl"
 
+# ---- memory stays bounded over many large files ---------------------------
+# 300 files of 0.2 to 3.2 MB (sparse: they cost no disk) go through the
+# large-file buffers of both readers; peak RSS must stay far below their
+# total (about 500 MB), whatever sizes come in what order.
+mkdir -p "$W/large"
+for i in $(seq 1 300); do
+	truncate -s $(((i * 7919 % 3000 + 200) * 1024)) "$W/large/$i.eml"
+done
+for io in pread uring; do
+	rss=$(/usr/bin/time -f %M "$AUTHSWEEP" verify --io $io -j2 -o "$W/large-$io" \
+		"$W/large" 2>&1 >/dev/null | tail -n 1)
+	[ "$(records "$W/large-$io")" = 300 ] && [ "$rss" -lt 65536 ] && ok ||
+		bad "300 large files, $io: $(records "$W/large-$io") records, peak RSS $rss KB"
+done
+
 $PY - "$W/tiny" <<'EOF'
 import os, sys
 d = sys.argv[1]

@@ -332,7 +332,7 @@ check_crypto(struct dkim_verifier *v, struct pending *p,
 		struct span digest = span_make(hh, hh_len);
 		struct span b = span_make(sig->b, sig->b_len);
 		ok = sig->key_type == PUBKEY_ED25519
-		    ? pubkey_verify_ed25519(p->key->pk, digest, b)
+		    ? pk_verifier_ed25519(v->pk, p->key->pk, digest, b)
 		    : pk_verifier_rsa(v->pk, p->key->pk, sig->hash, digest, b);
 		why = DKIM_R_SIGNATURE;
 	}

@@ -82,4 +82,9 @@ void pk_verifier_free(struct pk_verifier *v);
 bool pk_verifier_rsa(struct pk_verifier *v, const struct pubkey *k,
     enum digest_alg alg, struct span digest, struct span sig);
 
+/* pk_verifier_ed25519 is pubkey_verify_ed25519 through a context kept
+ * initialized for its key. */
+bool pk_verifier_ed25519(struct pk_verifier *v, const struct pubkey *k,
+    struct span msg, struct span sig);
+
 #endif /* AUTHSWEEP_CRYPTO_PUBKEY_H */

@@ -424,11 +424,25 @@ test_pubkey_rsa_sign_verify_round_trip(void **state)
 	privkey_free(priv);
 }
 
+/* ed_verify checks |sig| both ways, one-off and through |v|'s context
+ * kept for the key (reused across good and bad signatures), and returns
+ * the verdict they must agree on. */
+static bool
+ed_verify(struct pk_verifier *v, const struct pubkey *pub, struct span msg,
+    struct span sig)
+{
+	bool once = pubkey_verify_ed25519(pub, msg, sig);
+	assert_int_equal(pk_verifier_ed25519(v, pub, msg, sig), once);
+	return once;
+}
+
 /* Ed25519 sign-then-verify with a fresh key, and every way it must fail. */
 static void
 test_pubkey_ed25519_sign_verify_round_trip(void **state)
 {
 	(void)state;
+	struct pk_verifier *v = pk_verifier_new();
+	assert_non_null(v);
 	struct privkey *priv = NULL;
 	assert_true(privkey_generate(&priv, PUBKEY_ED25519, 0));
 	assert_int_equal(privkey_get_type(priv), PUBKEY_ED25519);
@@ -448,30 +462,28 @@ test_pubkey_ed25519_sign_verify_round_trip(void **state)
 	uint8_t sig[66];
 	assert_true(privkey_sign_ed25519(priv, span_make(msg, mn), sig));
 	struct span ms = span_make(msg, mn);
-	assert_true(pubkey_verify_ed25519(pub, ms, span_make(sig, 64)));
+	assert_true(ed_verify(v, pub, ms, span_make(sig, 64)));
 
 	for (size_t bit = 0; bit < 64 * 8; bit += 13) {
 		sig[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_false(
-		    pubkey_verify_ed25519(pub, ms, span_make(sig, 64)));
+		assert_false(ed_verify(v, pub, ms, span_make(sig, 64)));
 		sig[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 	}
 	for (size_t bit = 0; bit < mn * 8; bit += 5) {
 		msg[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_false(
-		    pubkey_verify_ed25519(pub, ms, span_make(sig, 64)));
+		assert_false(ed_verify(v, pub, ms, span_make(sig, 64)));
 		msg[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 	}
-	assert_true(pubkey_verify_ed25519(pub, ms, span_make(sig, 64)));
+	assert_true(ed_verify(v, pub, ms, span_make(sig, 64)));
 	/* Signatures of the wrong length. */
 	sig[64] = 0;
 	sig[65] = 0;
-	assert_false(pubkey_verify_ed25519(pub, ms, span_make(sig, 63)));
-	assert_false(pubkey_verify_ed25519(pub, ms, span_make(sig, 65)));
-	assert_false(pubkey_verify_ed25519(pub, ms, span_make(sig, 0)));
+	assert_false(ed_verify(v, pub, ms, span_make(sig, 63)));
+	assert_false(ed_verify(v, pub, ms, span_make(sig, 65)));
+	assert_false(ed_verify(v, pub, ms, span_make(sig, 0)));
 	/* A shorter message is a different message. */
-	assert_false(pubkey_verify_ed25519(
-	    pub, span_make(msg, mn - 1), span_make(sig, 64)));
+	assert_false(
+	    ed_verify(v, pub, span_make(msg, mn - 1), span_make(sig, 64)));
 
 	/* An Ed25519 key is never good for RSA. */
 	uint8_t out[SIG_MAX_BYTES];
@@ -488,11 +500,22 @@ test_pubkey_ed25519_sign_verify_round_trip(void **state)
 	assert_int_equal(
 	    pubkey_decode(&other, PUBKEY_ED25519, span_make(bris, bn)),
 	    PUBKEY_OK);
-	assert_false(pubkey_verify_ed25519(other, ms, span_make(sig, 64)));
+	assert_false(ed_verify(v, other, ms, span_make(sig, 64)));
+	assert_true(ed_verify(v, pub, ms, span_make(sig, 64)));
+	/* An RSA key is never good for Ed25519. */
+	struct pubkey *rsa = NULL;
+	uint8_t der[512];
+	size_t dn = b64(der, sizeof(der), KEY_TEST_SPKI);
+	assert_int_equal(
+	    pubkey_decode(&rsa, PUBKEY_RSA, span_make(der, dn)), PUBKEY_OK);
+	assert_false(pk_verifier_ed25519(v, rsa, ms, span_make(sig, 64)));
+	pubkey_free(rsa);
 
 	pubkey_free(other);
 	pubkey_free(pub);
 	privkey_free(priv);
+	/* The cached context holds its own reference to the key. */
+	pk_verifier_free(v);
 }
 
 /* An RSA key from the table is rejected by verify_ed25519 even with a

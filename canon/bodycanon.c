@@ -66,6 +66,18 @@ put(struct bodycanon *bc, const uint8_t *p, size_t n)
 	}
 }
 
+/* put_crlfs writes |n| CRLFs. */
+static void
+put_crlfs(struct bodycanon *bc, uint64_t n)
+{
+	while (n > 0) {
+		uint64_t k =
+		    n < sizeof(crlf_run) / 2 ? n : sizeof(crlf_run) / 2;
+		put(bc, crlf_run, (size_t)k * 2);
+		n -= k;
+	}
+}
+
 /* begin_data is called before the first data byte of a run: it writes the
  * empty lines that are now known to be inner, and the SP that stands for a
  * run of WSP (relaxed). */
@@ -73,14 +85,8 @@ static void
 begin_data(struct bodycanon *bc)
 {
 	if (!bc->line_started) {
-		while (bc->pending_crlf > 0) {
-			uint64_t k = bc->pending_crlf;
-			if (k > sizeof(crlf_run) / 2) {
-				k = sizeof(crlf_run) / 2;
-			}
-			put(bc, crlf_run, (size_t)k * 2);
-			bc->pending_crlf -= k;
-		}
+		put_crlfs(bc, bc->pending_crlf);
+		bc->pending_crlf = 0;
 		bc->line_started = true;
 	}
 	if (bc->pending_wsp) {
@@ -281,6 +287,35 @@ copy_run(const struct bodycanon *bc, const uint8_t *p, size_t i, size_t len,
 	                                : copy_run_relaxed(bc, p, i, len, c);
 }
 
+/* line_breaks returns the end of the line endings (CRLF or LF) that
+ * follow one another from p[j]: j itself when there is none. */
+static size_t
+line_breaks(const uint8_t *p, size_t j, size_t len)
+{
+	while (j < len) {
+		if (p[j] == '\n') {
+			j++;
+		} else if (p[j] == '\r' && j + 1 < len && p[j + 1] == '\n') {
+			j += 2;
+		} else {
+			break;
+		}
+	}
+	return j;
+}
+
+/* count_breaks counts the line endings in p[j..k), as line_breaks found
+ * them: every LF ends one. */
+static uint64_t
+count_breaks(const uint8_t *p, size_t j, size_t k)
+{
+	uint64_t n = 0;
+	for (; j < k; j++) {
+		n += p[j] == '\n';
+	}
+	return n;
+}
+
 /* update_window canonicalizes p[0..len), a window of the stored body. */
 static void
 update_window(struct bodycanon *bc, const uint8_t *p, size_t len)
@@ -294,13 +329,15 @@ update_window(struct bodycanon *bc, const uint8_t *p, size_t len)
 			if (j > i) {
 				put(bc, p + i, j - i);
 			}
-			/* A bare LF (LF-only storage) before a plain line
-			 * start ends its line as a CRLF would; a run never
-			 * stops at the LF of a CRLF. */
-			if (j < len && p[j] == '\n' &&
-			    plain_at(bc, p, j + 1, len)) {
-				put(bc, crlf_run, 2);
-				i = j + 1;
+			/* Line endings (CRLF, or a bare LF in LF-only
+			 * storage) and empty lines before a plain line start
+			 * in this window are inner ones: write a CRLF for
+			 * each and go on without the state machine.  (A run
+			 * never stops at the LF of a CRLF.) */
+			size_t k = line_breaks(p, j, len);
+			if (k > j && plain_at(bc, p, k, len)) {
+				put_crlfs(bc, count_breaks(p, j, k));
+				i = k;
 				continue;
 			}
 			if (j > i) {

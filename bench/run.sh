@@ -133,7 +133,9 @@ hyperfine --style basic --output=null --runs "$BENCH_RUNS" \
 	-n verify-j2 "$(cmd -j2)" \
 	-n ingest-j2 "$(cmd -j2 --ingest-only)" |
 	tee "$RES/hyperfine.txt" >&2
-# csv NAME COLUMN: one field of hyperfine's CSV (2 = mean, 3 = stddev).
+# csv NAME COLUMN: one field of hyperfine's CSV (2 = mean, 3 = stddev,
+# 4 = median).  Rates use the median: on a shared machine one run slowed
+# by a neighbour moves the mean, not the median.
 csv() { awk -F, -v n="$1" -v c="$2" '$1 == n { print $c }' "$RES/hyperfine.csv"; }
 
 log "peak RSS at -j2"
@@ -164,9 +166,9 @@ awk -v n="$BENCH_COUNT" -v small="$BENCH_SMALL" -v seed="$BENCH_SEED" \
 	-v version="$("$AUTHSWEEP" --version)" \
 	-v floor1="$floor1" -v rates="$(sed -n 2p <<<"$floor")" \
 	-v work="$(sed -n 3p <<<"$floor")" \
-	-v t1="$(csv verify-j1 2)" -v s1="$(csv verify-j1 3)" \
-	-v t2="$(csv verify-j2 2)" -v s2="$(csv verify-j2 3)" \
-	-v ti="$(csv ingest-j2 2)" -v si="$(csv ingest-j2 3)" \
+	-v t1="$(csv verify-j1 4)" -v s1="$(csv verify-j1 3)" \
+	-v t2="$(csv verify-j2 4)" -v s2="$(csv verify-j2 3)" \
+	-v ti="$(csv ingest-j2 4)" -v si="$(csv ingest-j2 3)" \
 	-v rss_s="$(tail -n 1 "$RES/rss-small.txt")" \
 	-v rss_b="$(tail -n 1 "$RES/rss-big.txt")" \
 	-v b_compact="$(size compact)" -v b_jsonl="$(size jsonl)" \

@@ -79,10 +79,29 @@ log "counting the crypto work (one run, -j1)"
 verify "$big" -j1 >/dev/null 2>"$RES/work.txt"
 check_summary "$RES/work.txt" "$BENCH_COUNT"
 
-log "openssl speed, ${OPENSSL_SECONDS} s per measurement"
-openssl speed -mr -seconds "$OPENSSL_SECONDS" -bytes 16384 sha256 sha1 \
-	rsa1024 rsa2048 rsa3072 rsa4096 ed25519 \
-	>"$RES/openssl-speed.txt" 2>&1
+# The machines are shared and their speed drifts by tens of percent over
+# minutes, so the rates are measured just before and just after the
+# timing runs, and the floor uses their mean.
+speed() {
+	log "openssl speed ($1 the timing runs), ${OPENSSL_SECONDS} s per measurement"
+	openssl speed -mr -seconds "$OPENSSL_SECONDS" -bytes 16384 sha256 sha1 \
+		rsa1024 rsa2048 rsa3072 rsa4096 ed25519 \
+		>"$RES/openssl-speed-$1.txt" 2>&1
+}
+speed before
+
+
+log "timing with hyperfine (runs: $BENCH_RUNS, warm-up runs: $BENCH_WARMUP)"
+cmd() { printf '%q ' "$AUTHSWEEP" verify --keys "$big/keys.zone" "$@" \
+	"$big/maildir"; }
+hyperfine --style basic --output=null --runs "$BENCH_RUNS" \
+	--warmup "$BENCH_WARMUP" \
+	--export-json "$RES/hyperfine.json" --export-csv "$RES/hyperfine.csv" \
+	-n verify-j1 "$(cmd -j1)" \
+	-n verify-j2 "$(cmd -j2)" \
+	-n ingest-j2 "$(cmd -j2 --ingest-only)" |
+	tee "$RES/hyperfine.txt" >&2
+speed after
 
 # Per-core cost in seconds, from the -mr lines:
 #   +F:<i>:<hash>:<bytes/s at 16384-byte blocks>
@@ -97,10 +116,11 @@ floor=$(awk -F: -v n="$BENCH_COUNT" '
 		for (i = 1; i < m; i++) work[w[i]] = w[i + 1]
 		next
 	}
-	/^\+F:/ { rate[$3] = $4 }
-	/^\+F2:/ { rate["rsa" $3] = $5 }
-	/^\+F6:/ { rate[tolower($4)] = $6 }
+	/^\+F:/ { sum[$3] += $4; cnt[$3]++ }
+	/^\+F2:/ { sum["rsa" $3] += $5; cnt["rsa" $3]++ }
+	/^\+F6:/ { sum[tolower($4)] += $6; cnt[tolower($4)]++ }
 	END {
+		for (a in sum) rate[a] = sum[a] / cnt[a]
 		rate["rsa-big"] = rate["rsa4096"] / 4
 		m = split("sha256 sha1 rsa1024 rsa2048 rsa3072 rsa4096 rsa-big ed25519", alg, " ")
 		for (i = 1; i <= m; i++) {
@@ -119,20 +139,11 @@ floor=$(awk -F: -v n="$BENCH_COUNT" '
 		printf "%.1f MB sha256, %.1f MB sha1, %d public-key checks; hashing %.0f%% of the cost\n", \
 			work["sha256"] / 1e6, work["sha1"] / 1e6, checks, \
 			100 * hash / (hash + pk)
-	}' "$RES/work.txt" "$RES/openssl-speed.txt") ||
-	die "cannot compute the floor from $RES/work.txt and openssl-speed.txt"
+	}' "$RES/work.txt" "$RES/openssl-speed-before.txt" \
+	"$RES/openssl-speed-after.txt") ||
+	die "cannot compute the floor from $RES/work.txt and openssl-speed-*.txt"
 floor1=$(sed -n 1p <<<"$floor")
 
-log "timing with hyperfine (runs: $BENCH_RUNS, warm-up runs: $BENCH_WARMUP)"
-cmd() { printf '%q ' "$AUTHSWEEP" verify --keys "$big/keys.zone" "$@" \
-	"$big/maildir"; }
-hyperfine --style basic --output=null --runs "$BENCH_RUNS" \
-	--warmup "$BENCH_WARMUP" \
-	--export-json "$RES/hyperfine.json" --export-csv "$RES/hyperfine.csv" \
-	-n verify-j1 "$(cmd -j1)" \
-	-n verify-j2 "$(cmd -j2)" \
-	-n ingest-j2 "$(cmd -j2 --ingest-only)" |
-	tee "$RES/hyperfine.txt" >&2
 # csv NAME COLUMN: one field of hyperfine's CSV (2 = mean, 3 = stddev,
 # 4 = median).  Rates use the median: on a shared machine one run slowed
 # by a neighbour moves the mean, not the median.

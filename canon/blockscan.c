@@ -21,25 +21,38 @@ struct block_masks {
 	uint64_t sp, tab, cr, lf;
 };
 
-/* block_step is how far a run goes past a block without a bad position:
- * BLOCK_STEP, or one less when the last judged byte is a CR, so that a CR
- * and its LF are always judged in the same block.  Every block thus starts
- * right after a byte that is not a taken CR, and an LF at its position 0
- * is a bare one. */
+/* block_step is how far a run goes past the last block of a buffer
+ * without a bad position: BLOCK_STEP, or one less when the last judged
+ * byte is a CR, so that a CR and its LF are judged in the same block and
+ * the caller's scalar code never starts right after a taken CR. */
 static inline size_t
 block_step(const struct block_masks *m)
 {
 	return (m->cr >> (BLOCK_STEP - 1)) & 1 ? BLOCK_STEP - 1 : BLOCK_STEP;
 }
 
+/* ahead returns |x| of this block seen |k| bytes ahead (bit b says
+ * whether p[b + k] is of that kind), taking the bits past the block from
+ * |next|, the same mask of the following block (0 for none). */
+static inline uint64_t
+ahead(uint64_t x, uint64_t next, int k)
+{
+	return x >> k | next << (64 - k);
+}
+
+/* In both rules, |carry| is 1 when the byte before the block is a CR the
+ * run has taken, so that an LF at position 0 ends its line. */
+
 /* simple: a line ending must be CRLF (a bare LF stops the run) and the
  * next line must start with content (else stop at the CR). */
 static inline uint64_t
-block_bad_simple(const struct block_masks *m)
+block_bad_simple(
+    const struct block_masks *m, const struct block_masks *n, uint64_t carry)
 {
-	uint64_t nl = m->cr | m->lf;
-	uint64_t bare_lf = m->lf & ~(m->cr << 1);
-	uint64_t cr_then_break = m->cr & (m->lf >> 1) & (nl >> 2);
+	uint64_t nl = m->cr | m->lf, nl_next = n->cr | n->lf;
+	uint64_t bare_lf = m->lf & ~(m->cr << 1 | carry);
+	uint64_t cr_then_break =
+	    m->cr & ahead(m->lf, n->lf, 1) & ahead(nl, nl_next, 2);
 	return bare_lf | cr_then_break;
 }
 
@@ -49,21 +62,39 @@ block_bad_simple(const struct block_masks *m)
  * may be a trailing blank line, so the state machine must see it from its
  * start.) */
 static inline uint64_t
-block_bad_relaxed(const struct block_masks *m)
+block_bad_relaxed(
+    const struct block_masks *m, const struct block_masks *n, uint64_t carry)
 {
 	uint64_t s = m->sp | m->tab | m->cr | m->lf;
-	uint64_t sp_then_s = m->sp & (s >> 1);
-	uint64_t bare_lf = m->lf & ~(m->cr << 1);
-	uint64_t next_not_plain =
-	    ((m->tab | m->cr | m->lf) >> 2) | ((m->sp >> 2) & (s >> 3));
-	uint64_t cr_bad = m->cr & (~(m->lf >> 1) | next_not_plain);
+	uint64_t s_next = n->sp | n->tab | n->cr | n->lf;
+	uint64_t sp_then_s = m->sp & ahead(s, s_next, 1);
+	uint64_t bare_lf = m->lf & ~(m->cr << 1 | carry);
+	uint64_t brk = m->tab | m->cr | m->lf,
+	         brk_next = n->tab | n->cr | n->lf;
+	uint64_t next_not_plain = ahead(brk, brk_next, 2) |
+	    (ahead(m->sp, n->sp, 2) & ahead(s, s_next, 3));
+	uint64_t cr_bad = m->cr & (~ahead(m->lf, n->lf, 1) | next_not_plain);
 	return m->tab | sp_then_s | bare_lf | cr_bad;
 }
 
+static inline uint64_t
+block_bad(enum canon_mode mode, const struct block_masks *m,
+    const struct block_masks *n, uint64_t carry)
+{
+	return mode == CANON_SIMPLE ? block_bad_simple(m, n, carry)
+	                            : block_bad_relaxed(m, n, carry);
+}
+
 /* SCAN_BODY is the scan loop around one way of building the masks; each
- * instruction set gets its own copy so that the masks are inlined. */
+ * instruction set gets its own copy so that the masks are inlined.
+ *
+ * While two blocks or more are left, a block is judged on all 64
+ * positions, looking ahead into the next block's masks, which are built
+ * before the verdict: the next load never waits for this block's verdict.
+ * The last whole block is judged on its first BLOCK_STEP positions. */
 #define SCAN_BODY(masks_fn)                                                    \
 	size_t i = *pos;                                                       \
+	uint64_t carry = 0;                                                    \
 	if (i - c->start < c->step) {                                          \
 		uint64_t bad = c->bad >> (i - c->start);                       \
 		if (bad != 0) {                                                \
@@ -71,22 +102,39 @@ block_bad_relaxed(const struct block_masks *m)
 			return true;                                           \
 		}                                                              \
 		i = c->start + c->step;                                        \
+		carry = c->carry;                                              \
 	}                                                                      \
-	while (len - i >= BLOCKSCAN_BYTES) {                                   \
-		struct block_masks m;                                          \
-		masks_fn(p + i, &m);                                           \
-		uint64_t bad = mode == CANON_SIMPLE ? block_bad_simple(&m)     \
-		                                    : block_bad_relaxed(&m);   \
+	if (len - i < BLOCKSCAN_BYTES) {                                       \
+		*pos = i;                                                      \
+		return false;                                                  \
+	}                                                                      \
+	struct block_masks m, n;                                               \
+	masks_fn(p + i, &m);                                                   \
+	while (len - i >= 2 * BLOCKSCAN_BYTES) {                               \
+		masks_fn(p + i + BLOCKSCAN_BYTES, &n);                         \
+		uint64_t bad = block_bad(mode, &m, &n, carry);                 \
 		c->start = i;                                                  \
-		c->step = block_step(&m);                                      \
-		c->bad = bad & STEP_MASK;                                      \
-		if (c->bad != 0) {                                             \
-			*pos = i + (size_t)__builtin_ctzll(c->bad);            \
+		c->step = BLOCKSCAN_BYTES;                                     \
+		c->bad = bad;                                                  \
+		c->carry = m.cr >> 63;                                         \
+		if (bad != 0) {                                                \
+			*pos = i + (size_t)__builtin_ctzll(bad);               \
 			return true;                                           \
 		}                                                              \
-		i += c->step;                                                  \
+		carry = c->carry;                                              \
+		m = n;                                                         \
+		i += BLOCKSCAN_BYTES;                                          \
 	}                                                                      \
-	*pos = i;                                                              \
+	n = (struct block_masks){ 0, 0, 0, 0 };                                \
+	c->start = i;                                                          \
+	c->step = block_step(&m);                                              \
+	c->bad = block_bad(mode, &m, &n, carry) & STEP_MASK;                   \
+	c->carry = 0;                                                          \
+	if (c->bad != 0) {                                                     \
+		*pos = i + (size_t)__builtin_ctzll(c->bad);                    \
+		return true;                                                   \
+	}                                                                      \
+	*pos = i + c->step;                                                    \
 	return false
 
 typedef bool scan_fn(enum canon_mode mode, const uint8_t *p, size_t *pos,

@@ -28,18 +28,19 @@ struct blockscan_cache {
 	size_t start; /* SIZE_MAX when empty */
 	size_t step;
 	uint64_t bad;
+	uint64_t carry; /* 1: the block ends in a CR the run takes */
 };
 #define BLOCKSCAN_CACHE_INIT                                                   \
 	{                                                                      \
-		SIZE_MAX, 0, 0                                                 \
+		SIZE_MAX, 0, 0, 0                                              \
 	}
 
 /* blockscan_run scans for |mode| from p[*pos], where a run starts: the
  * canonicalizer has a started line and holds nothing back.  It moves *pos
  * to the first byte the run must stop at and returns true, or, having
- * found none, moves *pos to where fewer than BLOCKSCAN_BYTES bytes are
- * left (never between a CR and the LF it ends a line with) and returns
- * false.  The bytes before *pos canonicalize to themselves.
+ * found none, moves *pos near the end, where BLOCKSCAN_BYTES + 3 bytes or
+ * fewer are left (never between a CR and the LF it ends a line with), and
+ * returns false.  The bytes before *pos canonicalize to themselves.
  *
  * A run never starts right after a CR; |c| may then carry a verdict from
  * an earlier call on the same buffer |p|. */

@@ -279,7 +279,7 @@ bench: $(PROG) $(GEN)
 # Checks that the harness works end to end; its numbers mean little.
 bench-smoke: $(PROG) $(GEN)
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) BENCH_DIR=build/bench-smoke \
-		BENCH_COUNT=2000 BENCH_SMALL=500 BENCH_RUNS=1 BENCH_WARMUP=0 \
+		BENCH_COUNT=2000 BENCH_SMALL=500 BENCH_RUNS=1 BENCH_ROUNDS=1 BENCH_WARMUP=0 \
 		OPENSSL_SECONDS=1 BENCH_ENFORCE=0 bench/run.sh
 
 clean:

@@ -12,7 +12,8 @@ BENCH_DIR=${BENCH_DIR:-build/bench}
 BENCH_COUNT=${BENCH_COUNT:-100000}
 BENCH_SMALL=${BENCH_SMALL:-10000}
 BENCH_SEED=${BENCH_SEED:-1}
-BENCH_RUNS=${BENCH_RUNS:-5}
+BENCH_RUNS=${BENCH_RUNS:-2}
+BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 BENCH_WARMUP=${BENCH_WARMUP:-1}
 BENCH_ENFORCE=${BENCH_ENFORCE:-0}
 OPENSSL_SECONDS=${OPENSSL_SECONDS:-2}
@@ -79,29 +80,12 @@ log "counting the crypto work (one run, -j1)"
 verify "$big" -j1 >/dev/null 2>"$RES/work.txt"
 check_summary "$RES/work.txt" "$BENCH_COUNT"
 
-# The machines are shared and their speed drifts by tens of percent over
-# minutes, so the rates are measured just before and just after the
-# timing runs, and the floor uses their mean.
-speed() {
-	log "openssl speed ($1 the timing runs), ${OPENSSL_SECONDS} s per measurement"
-	openssl speed -mr -seconds "$OPENSSL_SECONDS" -bytes 16384 sha256 sha1 \
-		rsa1024 rsa2048 rsa3072 rsa4096 ed25519 \
-		>"$RES/openssl-speed-$1.txt" 2>&1
-}
-speed before
-
-
-log "timing with hyperfine (runs: $BENCH_RUNS, warm-up runs: $BENCH_WARMUP)"
-cmd() { printf '%q ' "$AUTHSWEEP" verify --keys "$big/keys.zone" "$@" \
-	"$big/maildir"; }
-hyperfine --style basic --output=null --runs "$BENCH_RUNS" \
-	--warmup "$BENCH_WARMUP" \
-	--export-json "$RES/hyperfine.json" --export-csv "$RES/hyperfine.csv" \
-	-n verify-j1 "$(cmd -j1)" \
-	-n verify-j2 "$(cmd -j2)" \
-	-n ingest-j2 "$(cmd -j2 --ingest-only)" |
-	tee "$RES/hyperfine.txt" >&2
-speed after
+# The machines are shared, and their speed drifts by tens of percent
+# within minutes, not alike for every algorithm (rsa2048 verification fell
+# by a quarter while SHA-256 held).  So the floor and the timings are taken
+# in rounds: each round runs `openssl speed` and right after it the -j2
+# and -j1 timings, each ratio compares a round's timings with that round's
+# floor, and the table gives the median over the rounds.
 
 # Per-core cost in seconds, from the -mr lines:
 #   +F:<i>:<hash>:<bytes/s at 16384-byte blocks>
@@ -109,7 +93,8 @@ speed after
 #   +F6:<i>:<bits>:Ed25519:<sign/s>:<verify/s>
 # RSA keys over 4096 bits are costed at rsa4096 / 4 (verification time
 # grows with the square of the modulus; 0 on the generated corpus).
-floor=$(awk -F: -v n="$BENCH_COUNT" '
+floor_of() {
+	awk -F: -v n="$BENCH_COUNT" '
 	FILENAME ~ /work.txt$/ {
 		if ($0 !~ /^  crypto:/) next
 		m = split($0, w, /[ ,;]+/)
@@ -139,15 +124,45 @@ floor=$(awk -F: -v n="$BENCH_COUNT" '
 		printf "%.1f MB sha256, %.1f MB sha1, %d public-key checks; hashing %.0f%% of the cost\n", \
 			work["sha256"] / 1e6, work["sha1"] / 1e6, checks, \
 			100 * hash / (hash + pk)
-	}' "$RES/work.txt" "$RES/openssl-speed-before.txt" \
-	"$RES/openssl-speed-after.txt") ||
-	die "cannot compute the floor from $RES/work.txt and openssl-speed-*.txt"
-floor1=$(sed -n 1p <<<"$floor")
+	}' "$RES/work.txt" "$1"
+}
 
-# csv NAME COLUMN: one field of hyperfine's CSV (2 = mean, 3 = stddev,
-# 4 = median).  Rates use the median: on a shared machine one run slowed
-# by a neighbour moves the mean, not the median.
-csv() { awk -F, -v n="$1" -v c="$2" '$1 == n { print $c }' "$RES/hyperfine.csv"; }
+cmd() { printf '%q ' "$AUTHSWEEP" verify --keys "$big/keys.zone" "$@" \
+	"$big/maildir"; }
+# csv FILE NAME COLUMN: one field of a hyperfine CSV (3 = stddev,
+# 4 = median).  Times are medians: one run slowed by a neighbour moves the
+# mean, not the median.
+csv() { awk -F, -v n="$2" -v c="$3" '$1 == n { print $c }' "$1"; }
+
+for ((i = 0; i < BENCH_WARMUP; i++)); do
+	verify "$big" -j2 >/dev/null 2>&1
+done
+for ((round = 1; round <= BENCH_ROUNDS; round++)); do
+	log "round $round of $BENCH_ROUNDS: openssl speed (${OPENSSL_SECONDS} s per measurement)"
+	openssl speed -mr -seconds "$OPENSSL_SECONDS" -bytes 16384 sha256 sha1 \
+		rsa1024 rsa2048 rsa3072 rsa4096 ed25519 \
+		>"$RES/openssl-speed-$round.txt" 2>&1
+	floor_of "$RES/openssl-speed-$round.txt" >"$RES/floor-$round.txt" ||
+		die "cannot compute the floor from $RES/work.txt and openssl-speed-$round.txt"
+	log "round $round of $BENCH_ROUNDS: hyperfine, $BENCH_RUNS runs each"
+	hyperfine --style basic --output=null --runs "$BENCH_RUNS" \
+		--export-json "$RES/hyperfine-$round.json" \
+		--export-csv "$RES/hyperfine-$round.csv" \
+		-n verify-j2 "$(cmd -j2)" \
+		-n verify-j1 "$(cmd -j1)" |
+		tee -a "$RES/hyperfine.txt" >&2
+	h=$RES/hyperfine-$round.csv
+	printf '%s %s %s\n' "$(head -n 1 "$RES/floor-$round.txt")" \
+		"$(csv "$h" verify-j1 4)" "$(csv "$h" verify-j2 4)" \
+		>>"$RES/rounds.txt"
+done
+log "ingest only: hyperfine, $((BENCH_RUNS * BENCH_ROUNDS)) runs"
+hyperfine --style basic --output=null --runs $((BENCH_RUNS * BENCH_ROUNDS)) \
+	--export-json "$RES/hyperfine-ingest.json" \
+	--export-csv "$RES/hyperfine-ingest.csv" \
+	-n ingest-j2 "$(cmd -j2 --ingest-only)" | tee -a "$RES/hyperfine.txt" >&2
+# The rates and work lines of the table come from the first round.
+floor=$(cat "$RES/floor-1.txt")
 
 log "peak RSS at -j2"
 for c in small big; do
@@ -175,11 +190,9 @@ awk -v n="$BENCH_COUNT" -v small="$BENCH_SMALL" -v seed="$BENCH_SEED" \
 	-v when="$(date -u '+%Y-%m-%d %H:%M UTC')" \
 	-v cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
 	-v version="$("$AUTHSWEEP" --version)" \
-	-v floor1="$floor1" -v rates="$(sed -n 2p <<<"$floor")" \
-	-v work="$(sed -n 3p <<<"$floor")" \
-	-v t1="$(csv verify-j1 4)" -v s1="$(csv verify-j1 3)" \
-	-v t2="$(csv verify-j2 4)" -v s2="$(csv verify-j2 3)" \
-	-v ti="$(csv ingest-j2 4)" -v si="$(csv ingest-j2 3)" \
+	-v rates="$(sed -n 2p <<<"$floor")" -v work="$(sed -n 3p <<<"$floor")" \
+	-v ti="$(csv "$RES/hyperfine-ingest.csv" ingest-j2 4)" \
+	-v si="$(csv "$RES/hyperfine-ingest.csv" ingest-j2 3)" \
 	-v rss_s="$(tail -n 1 "$RES/rss-small.txt")" \
 	-v rss_b="$(tail -n 1 "$RES/rss-big.txt")" \
 	-v b_compact="$(size compact)" -v b_jsonl="$(size jsonl)" \
@@ -191,9 +204,25 @@ awk -v n="$BENCH_COUNT" -v small="$BENCH_SMALL" -v seed="$BENCH_SEED" \
 	}
 	# Verdicts compare the rounded figures, so they agree with the table.
 	function r(x, d) { return sprintf("%." d "f", x) + 0 }
-	BEGIN {
-		floor2 = 2 * floor1
-		ratio2 = r(n / t2 / floor2, 2); speedup = r(t2 / ti, 1)
+	# median of a[1..m] (sorts a).
+	function median(a, m,    i, j, t) {
+		for (i = 2; i <= m; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+	}
+	# rounds.txt: one line per round: 1-core floor, -j1 and -j2 times.
+	{
+		m++; fl[m] = $1; v1[m] = n / $2; v2[m] = n / $3
+		q1[m] = n / $2 / $1; q2[m] = n / $3 / (2 * $1)
+		t2[m] = $3
+		each = each sprintf(" %.2f", q2[m])
+	}
+	END {
+		floor1 = median(fl, m); floor2 = 2 * floor1
+		ratio1 = median(q1, m); ratio2 = r(median(q2, m), 2)
+		speedup = r(median(t2, m) / ti, 1)
 		mb_s = r(rss_s / 1024, 1); mb_b = r(rss_b / 1024, 1)
 		growth = r(mb_b / mb_s, 2)
 		size = bytes >= 1e9 ? sprintf("%.1f GB", bytes / 1e9) : \
@@ -201,16 +230,16 @@ awk -v n="$BENCH_COUNT" -v small="$BENCH_SMALL" -v seed="$BENCH_SEED" \
 		printf "authsweep bench: %d messages (%s), seed %s, %d cores, %s, %s\n", \
 			n, size, seed, cores, io, when
 		printf "  %s; %s; load average %s before the run\n", version, cpu, load
-		printf "crypto floor %8.0f msg/s on 1 core, %.0f msg/s on 2 threads\n", \
-			floor1, floor2
-		printf "  openssl speed: %s\n", rates
+		printf "crypto floor %8.0f msg/s on 1 core, %.0f msg/s on 2 threads (median of %d rounds)\n", \
+			floor1, floor2, m
+		printf "  openssl speed (round 1): %s\n", rates
 		printf "  work: %s\n", work
-		line = sprintf("verify -j1   %8.0f msg/s  %.2f of 1-core floor     %s", \
-			n / t1, n / t1 / floor1, sd(s1, t1))
-		sub(/ +$/, "", line)
-		print line
-		row(sprintf("verify -j2   %8.0f msg/s  %.2f of 2-thread floor   %s", \
-			n / t2, ratio2, sd(s2, t2)), ">= 0.60", ratio2 >= 0.6)
+		printf "verify -j1   %8.0f msg/s  %.2f of 1-core floor\n", \
+			median(v1, m), ratio1
+		row(sprintf("verify -j2   %8.0f msg/s  %.2f of 2-thread floor", \
+			median(v2, m), ratio2), ">= 0.60", ratio2 >= 0.6)
+		if (m > 1)
+			printf "  -j2 ratio per round:%s (the median is shown)\n", each
 		row(sprintf("ingest-only  %8.0f msg/s  %4.1fx faster than -j2   %s", \
 			n / ti, speedup, sd(si, ti)), ">= 5x", speedup >= 5)
 		row(sprintf("peak RSS -j2  %s: %.1f MB  %s: %.1f MB  growth %.2fx", \
@@ -218,7 +247,7 @@ awk -v n="$BENCH_COUNT" -v small="$BENCH_SMALL" -v seed="$BENCH_SEED" \
 			mb_b < 100 && growth < 1.25)
 		printf "bytes/msg     compact %.1f  jsonl %.1f  compact.zst %.1f\n", \
 			b_compact / n, b_jsonl / n, b_zst / n
-	}' | tee "$RES/summary.txt"
+	}' "$RES/rounds.txt" | tee "$RES/summary.txt"
 
 log "results in $RES (also $BENCH_DIR/results/latest)"
 if [ "$BENCH_ENFORCE" = 1 ] && grep -q 'MISS$' "$RES/summary.txt"; then

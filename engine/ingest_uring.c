@@ -58,8 +58,11 @@
 #define URING_BIG_SLOTS 8
 #define URING_BIG_ROUND ((size_t)256 << 10)
 
-/* URING_MAX_READ bounds one read request (the SQE length is 32 bits). */
-#define URING_MAX_READ ((size_t)1 << 30)
+/* URING_MAX_READ bounds one read request: a large file is read in chunks
+ * of this size, each submitted when the last completes, so that one huge
+ * file does not hold the ring in a single long copy while the small files
+ * queued with it wait. */
+#define URING_MAX_READ ((size_t)1 << 20)
 
 enum op { OP_OPEN, OP_READ, OP_CLOSE };
 

@@ -157,10 +157,18 @@ vectors: $(VECTOR_BIN)
 	@echo "  TEST    conformance vectors"
 	$(Q)$(VECTOR_BIN)
 
-e2e: $(PROG) $(GEN)
+NO_URING := $(BUILD)/tests/no_uring
+
+$(NO_URING): tests/e2e/no_uring.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) -O1 $(WARN) -o $@ $<
+
+e2e: $(PROG) $(GEN) $(NO_URING)
 	@echo "  TEST    end to end"
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) tests/e2e/run.sh
-	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) tests/e2e/engine.sh
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) NO_URING=$(NO_URING) \
+		tests/e2e/engine.sh
 
 diff: $(PROG) $(GEN)
 	@echo "  TEST    differential (python3-dkim)"
@@ -261,7 +269,7 @@ check-headers:
 
 FORMAT_FILES = $(shell ls canon/*.[ch] crypto/*.[ch] dns/*.[ch] \
 	auth/*.[ch] engine/*.[ch] corpus/gen/*.[ch] tests/unit/*.[ch] \
-	tests/vectors/*.[ch] tests/fuzz/*.[ch] tests/support/*.[ch] \
+	tests/vectors/*.[ch] tests/fuzz/*.[ch] tests/support/*.[ch] tests/e2e/*.c \
 	tests/*.h 2>/dev/null)
 
 format:

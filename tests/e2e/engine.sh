@@ -2,12 +2,12 @@
 # End-to-end tests of the engine: every input shape gives one record per
 # message, the output is the same bytes whatever -j and --io are, and a run
 # killed with SIGKILL and resumed writes exactly what an uninterrupted run
-# writes.  Needs $AUTHSWEEP and $CORPUSGEN (set by make e2e).  Works only
-# under build/e2e-engine/ (and a scratch folder in /tmp for the permission
-# test).
+# writes.  Needs $AUTHSWEEP, $CORPUSGEN and $NO_URING (set by make e2e).
+# Works only under build/e2e-engine/ (and a scratch folder in /tmp for the
+# permission test).
 set -euo pipefail
 
-: "${AUTHSWEEP:?}" "${CORPUSGEN:?}"
+: "${AUTHSWEEP:?}" "${CORPUSGEN:?}" "${NO_URING:?}"
 PY=/usr/bin/python3
 W=build/e2e-engine
 rm -rf "$W"
@@ -47,6 +47,28 @@ else
 	echo "  SKIP: io_uring is not available here (its tests need it)" >&2
 fi
 [ "$(records "$W/ref")" = 400 ] && ok || bad "maildir: $(records "$W/ref") records"
+
+# ---- io_uring refused: --io auto falls back, --io uring is a usage error --
+# no_uring makes io_uring_setup fail under a seccomp filter, as container
+# runtimes' default profiles do (EPERM) and kernels without it do (ENOSYS).
+for e in EPERM ENOSYS; do
+	rc=0
+	"$NO_URING" $e "$AUTHSWEEP" verify $K -j2 -o "$W/fallback-$e" "$MD" \
+		2>"$W/fallback-$e.err" || rc=$?
+	if [ $rc = 77 ]; then
+		echo "  SKIP: no seccomp filter here ($e)" >&2
+		continue
+	fi
+	same "io_uring refused ($e): pread gives the same bytes" "$W/ref" "$W/fallback-$e"
+	grep -q ', pread$' "$W/fallback-$e.err" &&
+		grep -q '^  io: pread, because io_uring not' "$W/fallback-$e.err" && ok ||
+		bad "io_uring refused ($e): summary does not say pread and why"
+	rc=0
+	"$NO_URING" $e "$AUTHSWEEP" verify $K --io uring -o "$W/forced-$e" "$MD" \
+		2>"$W/forced-$e.err" || rc=$?
+	[ $rc = 2 ] && [ "$(wc -l <"$W/forced-$e.err")" = 1 ] && [ ! -e "$W/forced-$e" ] && ok ||
+		bad "--io uring without io_uring ($e): exit $rc, $(head -c 200 "$W/forced-$e.err")"
+done
 
 # ---- mbox, plain and compressed --------------------------------------------
 # An mboxrd archive of the same messages, with a body line that needs

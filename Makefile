@@ -66,7 +66,7 @@ endif
 
 CFLAGS_ALL := $(BASE_CFLAGS) $(OPT) $(WARN) $(CFLAGS)
 LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
-LIBS := -luring -lzstd -lz -lcrypto -lm -lpthread
+LIBS := -luring -lcares -lzstd -lz -lcrypto -lm -lpthread
 
 # Library code: everything but the program's main().
 CANON_SRCS := $(wildcard canon/*.c)
@@ -97,7 +97,7 @@ REPLAY_BIN := $(BUILD)/tests/fuzz_replay
 
 .SECONDARY:
 
-.PHONY: all check unit vectors e2e diff demo fuzz fuzz-smoke deps \
+.PHONY: all check unit vectors e2e dns-test diff demo fuzz fuzz-smoke deps \
 	check-layers check-headers format format-check bench bench-smoke clean
 
 all: $(PROG) $(GEN)
@@ -147,7 +147,7 @@ $(BUILD)/tests/fuzz/%.o: CFLAGS_ALL += -DFUZZ_REPLAY
 
 # ---- tests ---------------------------------------------------------------
 
-check: unit vectors e2e diff fuzz-replay
+check: unit vectors e2e dns-test diff fuzz-replay
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do \
@@ -169,6 +169,18 @@ e2e: $(PROG) $(GEN) $(NO_URING)
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) tests/e2e/run.sh
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) NO_URING=$(NO_URING) \
 		tests/e2e/engine.sh
+
+RESOLVER_TEST := $(BUILD)/tests/test_resolver
+
+$(RESOLVER_TEST): $(BUILD)/tests/dns/test_resolver.o $(TEST_SUPPORT_OBJS) \
+		$(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS) $(MALLOC_LIBS)
+
+dns-test: $(RESOLVER_TEST)
+	@echo "  TEST    live DNS (NSD on loopback)"
+	$(Q)RESOLVER_TEST=$(RESOLVER_TEST) tests/dns/run.sh
 
 diff: $(PROG) $(GEN)
 	@echo "  TEST    differential (python3-dkim)"
@@ -206,7 +218,7 @@ fuzz: $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRCS) -lcrypto -lm
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRCS) -lcares -lcrypto -lm -lpthread
 
 fuzz-smoke: fuzz
 	@set -e; for n in $(FUZZ_NAMES); do \
@@ -269,7 +281,7 @@ check-headers:
 
 FORMAT_FILES = $(shell ls canon/*.[ch] crypto/*.[ch] dns/*.[ch] \
 	auth/*.[ch] engine/*.[ch] corpus/gen/*.[ch] tests/unit/*.[ch] \
-	tests/vectors/*.[ch] tests/fuzz/*.[ch] tests/support/*.[ch] tests/e2e/*.c \
+	tests/vectors/*.[ch] tests/fuzz/*.[ch] tests/support/*.[ch] tests/e2e/*.c tests/dns/*.c \
 	tests/*.h 2>/dev/null)
 
 format:

@@ -101,11 +101,10 @@ floor_of() {
 		for (i = 1; i < m; i++) work[w[i]] = w[i + 1]
 		next
 	}
-	/^\+F:/ { sum[$3] += $4; cnt[$3]++ }
-	/^\+F2:/ { sum["rsa" $3] += $5; cnt["rsa" $3]++ }
-	/^\+F6:/ { sum[tolower($4)] += $6; cnt[tolower($4)]++ }
+	/^\+F:/ { rate[$3] = $4 }
+	/^\+F2:/ { rate["rsa" $3] = $5 }
+	/^\+F6:/ { rate[tolower($4)] = $6 }
 	END {
-		for (a in sum) rate[a] = sum[a] / cnt[a]
 		rate["rsa-big"] = rate["rsa4096"] / 4
 		m = split("sha256 sha1 rsa1024 rsa2048 rsa3072 rsa4096 rsa-big ed25519", alg, " ")
 		for (i = 1; i <= m; i++) {

@@ -39,4 +39,13 @@ void harness_assert_span(struct span got, const void *want, size_t want_len,
  * cannot be read. */
 char *harness_read_file(const char *path, size_t *len);
 
+/* harness_hex_decode decodes the lowercase hex string |hex| into |out|
+ * (at most |cap| bytes, asserted) and returns the byte count. */
+size_t harness_hex_decode(uint8_t *out, size_t cap, const char *hex);
+
+/* harness_crypto_setup and harness_crypto_teardown are group fixtures for
+ * tests that use crypto/: crypto_init and crypto_cleanup. */
+int harness_crypto_setup(void **state);
+int harness_crypto_teardown(void **state);
+
 #endif /* AUTHSWEEP_TESTS_HARNESS_H */

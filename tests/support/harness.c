@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "crypto/digest.h"
+
 static void
 print_escaped(const char *label, const uint8_t *p, size_t len)
 {
@@ -62,4 +64,44 @@ harness_read_file(const char *path, size_t *len)
 		*len = n;
 	}
 	return buf;
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	return -1;
+}
+
+size_t
+harness_hex_decode(uint8_t *out, size_t cap, const char *hex)
+{
+	size_t n = 0;
+	for (size_t i = 0; hex[i] != '\0'; i += 2) {
+		int hi = hex_value(hex[i]);
+		int lo = hex_value(hex[i + 1]);
+		assert_true(hi >= 0 && lo >= 0 && n < cap);
+		out[n++] = (uint8_t)(hi << 4 | lo);
+	}
+	return n;
+}
+
+int
+harness_crypto_setup(void **state)
+{
+	(void)state;
+	return crypto_init() ? 0 : -1;
+}
+
+int
+harness_crypto_teardown(void **state)
+{
+	(void)state;
+	crypto_cleanup();
+	return 0;
 }

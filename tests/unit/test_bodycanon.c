@@ -180,6 +180,15 @@ test_body_cases_reference(void **state)
 	use_reference = false;
 }
 
+/* lcg advances |*seed| (a 64-bit linear congruential generator) and
+ * returns its new value; callers take its high bits. */
+static uint64_t
+lcg(uint64_t *seed)
+{
+	*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *seed;
+}
+
 /* canon_random canonicalizes |in| in random chunks, with or without the
  * fast path, into |out|. */
 static uint64_t
@@ -191,8 +200,7 @@ canon_random(enum canon_mode mode, bool reference, const uint8_t *in,
 	bc.reference = reference;
 	size_t pos = 0;
 	while (pos < len) {
-		*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		size_t n = (size_t)(*seed >> 33) % max_chunk;
+		size_t n = (size_t)(lcg(seed) >> 33) % max_chunk;
 		n = n > len - pos ? len - pos : n;
 		bodycanon_update(&bc, in + pos, n);
 		pos += n;
@@ -212,12 +220,9 @@ test_fast_path_matches_reference(void **state)
 	uint8_t in[300], out_a[700], out_b[700];
 	uint64_t seed = 42;
 	for (int iter = 0; iter < 20000; iter++) {
-		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		size_t len = (size_t)(seed >> 33) % sizeof(in);
+		size_t len = (size_t)(lcg(&seed) >> 33) % sizeof(in);
 		for (size_t i = 0; i < len; i++) {
-			seed = seed * 6364136223846793005ULL +
-			    1442695040888963407ULL;
-			in[i] = alphabet[(seed >> 33) % sizeof(alphabet)];
+			in[i] = alphabet[(lcg(&seed) >> 33) % sizeof(alphabet)];
 		}
 		enum canon_mode mode = iter % 2 ? CANON_RELAXED : CANON_SIMPLE;
 		struct collect a = { out_a, 0, sizeof(out_a), 0 };
@@ -242,17 +247,14 @@ block_scan_matches_reference(void)
 	static uint8_t in[N], out_a[2 * N + 2], out_b[2 * N + 2];
 	uint64_t seed = 7;
 	for (int iter = 0; iter < 20000; iter++) {
-		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		size_t len = (size_t)(seed >> 33) % N;
+		size_t len = (size_t)(lcg(&seed) >> 33) % N;
 		/* Lines of |line| bytes ending in CRLF, with sparse specials
 		 * (one in |gap| bytes), make long runs with line ends at
 		 * every position of a block. */
 		size_t gap = 1 + (size_t)(seed >> 20) % 40;
 		size_t line = 1 + (size_t)(seed >> 40) % 120;
 		for (size_t i = 0, col = 0; i < len; i++, col++) {
-			seed = seed * 6364136223846793005ULL +
-			    1442695040888963407ULL;
-			size_t r = (size_t)(seed >> 33);
+			size_t r = (size_t)(lcg(&seed) >> 33);
 			if (col >= line && iter % 5 == 0) {
 				in[i] = '\n'; /* LF-only storage */
 				col = 0;
@@ -270,9 +272,7 @@ block_scan_matches_reference(void)
 		 * wrongly taken as started shows. */
 		size_t tail = len < 80 || iter % 4 == 0 ? 0 : (iter * 7) % 80;
 		for (size_t i = len - tail; i < len; i++) {
-			seed = seed * 6364136223846793005ULL +
-			    1442695040888963407ULL;
-			in[i] = " \t\r\n\r\n"[(seed >> 33) % 6];
+			in[i] = " \t\r\n\r\n"[(lcg(&seed) >> 33) % 6];
 		}
 		enum canon_mode mode = iter % 2 ? CANON_RELAXED : CANON_SIMPLE;
 		size_t max_chunk = iter % 3 == 0 ? N + 1 : 70 + iter % 200;

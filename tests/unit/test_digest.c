@@ -19,47 +19,6 @@
 #define SHA256_EMPTY_B64 "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
 #define SHA256_CRLF_B64 "frcCV1k9oG9oKj3dpUqdJg1PxRT2RSN/XKdLCPjaYaY="
 
-static int
-setup(void **state)
-{
-	(void)state;
-	return crypto_init() ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	crypto_cleanup();
-	return 0;
-}
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	return -1;
-}
-
-/* hex_decode decodes the lowercase hex string |hex| into |out|. */
-static size_t
-hex_decode(uint8_t *out, size_t cap, const char *hex)
-{
-	size_t n = 0;
-	for (size_t i = 0; hex[i] != '\0'; i += 2) {
-		int hi = hex_value(hex[i]);
-		int lo = hex_value(hex[i + 1]);
-		assert_true(hi >= 0 && lo >= 0 && n < cap);
-		out[n++] = (uint8_t)(hi << 4 | lo);
-	}
-	return n;
-}
-
 /* hash_one hashes |in| with |alg| in one update. */
 static size_t
 hash_one(struct digest *d, enum digest_alg alg, struct span in, uint8_t *out)
@@ -148,7 +107,8 @@ test_digest_known_answers(void **state)
 		const struct kat *tc = &cases[i];
 		print_message("case: %s\n", tc->name);
 		uint8_t want[DIGEST_MAX_BYTES];
-		size_t want_len = hex_decode(want, sizeof(want), tc->hex);
+		size_t want_len =
+		    harness_hex_decode(want, sizeof(want), tc->hex);
 		uint8_t out[DIGEST_MAX_BYTES];
 		size_t n = hash_one(&d, tc->alg, tc->in, out);
 		assert_span_equal(span_make(out, n), want, want_len);
@@ -208,7 +168,7 @@ test_digest_streaming_equals_one_shot(void **state)
 	uint8_t want[DIGEST_MAX_BYTES];
 	size_t n = 0;
 	assert_true(digest_finish(&d, out, &n));
-	size_t want_len = hex_decode(want, sizeof(want),
+	size_t want_len = harness_hex_decode(want, sizeof(want),
 	    "cdc76e5c9914fb9281a1c7e284d73e67"
 	    "f1809a48a497200e046d39ccc7112cd0");
 	assert_span_equal(span_make(out, n), want, want_len);
@@ -341,5 +301,6 @@ main(void)
 		cmocka_unit_test(test_digest_without_context_fails),
 		cmocka_unit_test(test_digest_sink_with_bodycanon),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(
+	    tests, harness_crypto_setup, harness_crypto_teardown);
 }

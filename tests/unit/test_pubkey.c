@@ -96,46 +96,6 @@ static const uint8_t ed25519_pkcs8_prefix[] = { 0x30, 0x2e, 0x02, 0x01, 0x00,
 
 enum { KEYBUF = 1024 };
 
-static int
-setup(void **state)
-{
-	(void)state;
-	return crypto_init() ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	crypto_cleanup();
-	return 0;
-}
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	return -1;
-}
-
-static size_t
-hex_decode(uint8_t *out, size_t cap, const char *hex)
-{
-	size_t n = 0;
-	for (size_t i = 0; hex[i] != '\0'; i += 2) {
-		int hi = hex_value(hex[i]);
-		int lo = hex_value(hex[i + 1]);
-		assert_true(hi >= 0 && lo >= 0 && n < cap);
-		out[n++] = (uint8_t)(hi << 4 | lo);
-	}
-	return n;
-}
-
 /* b64 decodes the program constant |s| into |out|. */
 static size_t
 b64(uint8_t *out, size_t cap, const char *s)
@@ -530,7 +490,7 @@ test_pubkey_rsa_key_fails_ed25519_verify(void **state)
 	assert_int_equal(
 	    pubkey_decode(&pub, PUBKEY_RSA, span_make(der, dn)), PUBKEY_OK);
 	uint8_t sig[64];
-	size_t sn = hex_decode(sig, sizeof(sig), RFC8032_T1_SIG);
+	size_t sn = harness_hex_decode(sig, sizeof(sig), RFC8032_T1_SIG);
 	assert_false(pubkey_verify_ed25519(pub, S(""), span_make(sig, sn)));
 	pubkey_free(pub);
 }
@@ -542,8 +502,8 @@ test_pubkey_rfc8032_test1_verifies(void **state)
 {
 	(void)state;
 	uint8_t pk[32], bris[64], sig[64];
-	size_t pn = hex_decode(pk, sizeof(pk), RFC8032_T1_PUBLIC);
-	size_t sn = hex_decode(sig, sizeof(sig), RFC8032_T1_SIG);
+	size_t pn = harness_hex_decode(pk, sizeof(pk), RFC8032_T1_PUBLIC);
+	size_t sn = harness_hex_decode(sig, sizeof(sig), RFC8032_T1_SIG);
 	assert_int_equal(pn, 32);
 	assert_int_equal(sn, 64);
 	size_t bn = b64(bris, sizeof(bris), KEY_BRISBANE_ED25519);
@@ -571,7 +531,7 @@ test_pubkey_rfc8032_test1_signs(void **state)
 	uint8_t der[64];
 	memcpy(der, ed25519_pkcs8_prefix, sizeof(ed25519_pkcs8_prefix));
 	size_t dn = sizeof(ed25519_pkcs8_prefix);
-	dn += hex_decode(der + dn, sizeof(der) - dn, RFC8032_T1_SECRET);
+	dn += harness_hex_decode(der + dn, sizeof(der) - dn, RFC8032_T1_SECRET);
 	char pem[256];
 	size_t pn = 0;
 	const char head[] = "-----BEGIN PRIVATE KEY-----\n";
@@ -588,12 +548,14 @@ test_pubkey_rfc8032_test1_signs(void **state)
 	uint8_t pk[64], want_pk[32];
 	size_t kn = 0;
 	assert_true(privkey_public_der(priv, pk, sizeof(pk), &kn));
-	size_t wn = hex_decode(want_pk, sizeof(want_pk), RFC8032_T1_PUBLIC);
+	size_t wn =
+	    harness_hex_decode(want_pk, sizeof(want_pk), RFC8032_T1_PUBLIC);
 	assert_span_equal(span_make(pk, kn), want_pk, wn);
 
 	uint8_t sig[64], want_sig[64];
 	assert_true(privkey_sign_ed25519(priv, span_empty(), sig));
-	size_t sn = hex_decode(want_sig, sizeof(want_sig), RFC8032_T1_SIG);
+	size_t sn =
+	    harness_hex_decode(want_sig, sizeof(want_sig), RFC8032_T1_SIG);
 	assert_span_equal(span_make(sig, 64), want_sig, sn);
 
 	/* Export to PEM and load again: same key. */
@@ -697,5 +659,6 @@ main(void)
 		cmocka_unit_test(test_pubkey_rfc8032_test1_signs),
 		cmocka_unit_test(test_pk_verifier_cache),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(
+	    tests, harness_crypto_setup, harness_crypto_teardown);
 }

@@ -125,12 +125,9 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	if (abuf != NULL && alen > 0) {
 		rs = dns_wire_answer(span_make(abuf, (size_t)alen), q->type);
 	} else if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
-		rs = dns_wire_tempfail(NULL);
-		if (rs != NULL) {
-			rs->status = status == ARES_ENOTFOUND ? DNS_NXDOMAIN
-			                                      : DNS_NODATA;
-			rs->ttl = DNS_NEGATIVE_TTL_NONE;
-		}
+		rs = dns_wire_empty(
+		    status == ARES_ENOTFOUND ? DNS_NXDOMAIN : DNS_NODATA,
+		    DNS_NEGATIVE_TTL_NONE, NULL);
 	} else {
 		rs = dns_wire_tempfail(status_reason(status));
 	}

@@ -133,14 +133,21 @@ new_rrset(size_t num, size_t bytes)
 }
 
 struct dns_rrset *
-dns_wire_tempfail(const char *reason)
+dns_wire_empty(enum dns_status status, uint32_t ttl, const char *reason)
 {
 	struct dns_rrset *rs = new_rrset(0, 0);
 	if (rs != NULL) {
-		rs->status = DNS_TEMPFAIL;
+		rs->status = status;
+		rs->ttl = ttl;
 		rs->reason = reason;
 	}
 	return rs;
+}
+
+struct dns_rrset *
+dns_wire_tempfail(const char *reason)
+{
+	return dns_wire_empty(DNS_TEMPFAIL, 0, reason);
 }
 
 void
@@ -244,14 +251,13 @@ dns_wire_answer(struct span msg, enum dns_type type)
 		return dns_wire_tempfail("malformed answer");
 	}
 
+	if (rcode == 3 || num == 0) {
+		return dns_wire_empty(
+		    rcode == 3 ? DNS_NXDOMAIN : DNS_NODATA, neg_ttl, NULL);
+	}
 	struct dns_rrset *rs = new_rrset(num, bytes);
 	if (rs == NULL) {
 		return NULL;
-	}
-	if (rcode == 3 || num == 0) {
-		rs->status = rcode == 3 ? DNS_NXDOMAIN : DNS_NODATA;
-		rs->ttl = neg_ttl;
-		return rs;
 	}
 	/* Second pass: copy them. */
 	struct span *spans = (struct span *)(rs + 1);

@@ -33,8 +33,11 @@
  * DNS_TEMPFAIL with the code's name. */
 struct dns_rrset *dns_wire_answer(struct span msg, enum dns_type type);
 
-/* dns_wire_tempfail returns a new DNS_TEMPFAIL rrset with |reason| (a
- * static string), or NULL when out of memory. */
+/* dns_wire_empty returns a new rrset without records: |status| (not
+ * DNS_OK), |ttl| and |reason| (a static string or NULL); NULL when out of
+ * memory.  dns_wire_tempfail is dns_wire_empty(DNS_TEMPFAIL, 0, reason). */
+struct dns_rrset *dns_wire_empty(
+    enum dns_status status, uint32_t ttl, const char *reason);
 struct dns_rrset *dns_wire_tempfail(const char *reason);
 
 /* dns_wire_free frees an rrset made here, and any object attached to it. */

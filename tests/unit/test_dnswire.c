@@ -121,6 +121,28 @@ test_txt_strings_joined_records_kept(void **state)
 	dns_wire_free(rs);
 }
 
+/* Record data is bytes: a NUL inside a TXT string, or an A address with
+ * zero bytes, is kept as it is. */
+static void
+test_nul_bytes_are_data(void **state)
+{
+	(void)state;
+	struct pkt p;
+	header(&p, 0x8180, 1, 0);
+	static const uint8_t t[] = { 5, 'p', '=', 0, 'x', 0, 1, 'y' };
+	rr(&p, DNS_T_TXT, 60, t, sizeof(t));
+	struct dns_rrset *rs = parse(&p, DNS_T_TXT);
+	assert_int_equal(rs->status, DNS_OK);
+	assert_span_equal(rs->rrs[0], "p=\0x\0y", 6);
+	dns_wire_free(rs);
+	header(&p, 0x8180, 1, 0);
+	rr(&p, DNS_T_A, 60, "\0\0\0\0", 4);
+	rs = parse(&p, DNS_T_A);
+	assert_int_equal(rs->status, DNS_OK);
+	assert_memory_equal(rs->rrs[0].p, "\0\0\0\0", 4);
+	dns_wire_free(rs);
+}
+
 static void
 test_negative_answers_and_their_ttl(void **state)
 {
@@ -260,6 +282,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_txt_strings_joined_records_kept),
+		cmocka_unit_test(test_nul_bytes_are_data),
 		cmocka_unit_test(test_negative_answers_and_their_ttl),
 		cmocka_unit_test(test_error_codes_are_tempfail),
 		cmocka_unit_test(test_malformed_answers),

@@ -23,9 +23,14 @@ struct dns_resolver {
 	size_t pending;
 };
 
+/* RESOLVER_MAX_CHASE bounds the follow-up queries of one lookup along a
+ * CNAME chain that servers answer piece by piece. */
+#define RESOLVER_MAX_CHASE 8
+
 struct query {
 	struct dns_resolver *r;
 	enum dns_type type;
+	unsigned chased;
 	dns_resolver_cb *cb;
 	void *arg;
 };
@@ -123,7 +128,22 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	struct query *q = arg;
 	struct dns_rrset *rs;
 	if (abuf != NULL && alen > 0) {
-		rs = dns_wire_answer(span_make(abuf, (size_t)alen), q->type);
+		struct dns_wire_chase chase;
+		rs = dns_wire_answer_chase(
+		    span_make(abuf, (size_t)alen), q->type, &chase);
+		if (rs != NULL && chase.len > 0 &&
+		    status != ARES_EDESTRUCTION) {
+			dns_wire_free(rs);
+			if (q->chased++ < RESOLVER_MAX_CHASE) {
+				char buf[RESOLVER_MAX_NAME];
+				memcpy(buf, chase.name, chase.len);
+				buf[chase.len] = '\0';
+				ares_query(q->r->channel, buf, 1 /* IN */,
+				    (int)q->type, on_answer, q);
+				return;
+			}
+			rs = dns_wire_tempfail("CNAME chain too long");
+		}
 	} else if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
 		rs = dns_wire_empty(
 		    status == ARES_ENOTFOUND ? DNS_NXDOMAIN : DNS_NODATA,
@@ -150,7 +170,7 @@ dns_resolver_query(struct dns_resolver *r, struct span name, enum dns_type type,
 	}
 	memcpy(buf, name.p, name.len);
 	buf[name.len] = '\0';
-	*q = (struct query){ r, type, cb, arg };
+	*q = (struct query){ r, type, 0, cb, arg };
 	r->pending++;
 	ares_query(r->channel, buf, 1 /* IN */, (int)type, on_answer, q);
 }
@@ -164,8 +184,14 @@ dns_resolver_pending(const struct dns_resolver *r)
 size_t
 dns_resolver_run(struct dns_resolver *r, int timeout_ms)
 {
+	return dns_resolver_run_wake(r, timeout_ms, -1);
+}
+
+size_t
+dns_resolver_run_wake(struct dns_resolver *r, int timeout_ms, int wake_fd)
+{
 	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-	struct pollfd pfd[ARES_GETSOCK_MAXNUM];
+	struct pollfd pfd[ARES_GETSOCK_MAXNUM + 1];
 	/* The bits are read unsigned: c-ares's own macros shift 1 into the
 	 * sign bit of an int for the sixteenth socket. */
 	unsigned bits =
@@ -188,8 +214,12 @@ dns_resolver_run(struct dns_resolver *r, int timeout_ms)
 	if (wait < 1 && timeout_ms > 0) {
 		wait = 1;
 	}
+	nfds_t num_sockets = n;
+	if (wake_fd >= 0) {
+		pfd[n++] = (struct pollfd){ wake_fd, POLLIN, 0 };
+	}
 	if (poll(pfd, n, wait) > 0) {
-		for (nfds_t i = 0; i < n; i++) {
+		for (nfds_t i = 0; i < num_sockets; i++) {
 			short re = pfd[i].revents;
 			ares_process_fd(r->channel,
 			    re & (POLLIN | POLLERR | POLLHUP) ? pfd[i].fd

@@ -64,4 +64,9 @@ size_t dns_resolver_pending(const struct dns_resolver *r);
  * of queries still in flight. */
 size_t dns_resolver_run(struct dns_resolver *r, int timeout_ms);
 
+/* dns_resolver_run_wake is dns_resolver_run that also returns early when
+ * |wake_fd| (an eventfd, or -1) becomes readable; it does not read it. */
+size_t dns_resolver_run_wake(
+    struct dns_resolver *r, int timeout_ms, int wake_fd);
+
 #endif /* AUTHSWEEP_DNS_RESOLVER_H */

@@ -220,6 +220,11 @@ struct dkim_outcome {
 	/* hashed_bytes: bytes fed to each hash (SHA-1, SHA-256), body and
 	 * headers; the bench prices them to compute the crypto floor. */
 	uint64_t hashed_bytes[DIGEST_NUM_ALGS];
+	/* pending: a key's DNS answer was DNS_PENDING.  Every key was still
+	 * asked for, but nothing was hashed and the results are
+	 * placeholders: evaluate the message again once the view's waits are
+	 * answered. */
+	bool pending;
 };
 
 /* struct dkim_verifier holds one thread's reusable hash contexts. */
@@ -232,8 +237,9 @@ struct dkim_verifier *dkim_verifier_new(void);
 void dkim_verifier_free(struct dkim_verifier *v);
 
 /* dkim_verify evaluates every DKIM-Signature field of |m| at time |now|
- * (seconds since the epoch), fetching keys through |dns|, with results and
- * scratch data in |a|.  It returns false only when the arena is exhausted
+ * (seconds since the epoch), fetching keys through |dns| for that time, with
+ * results and scratch data in |a|.  When a key is pending (out->pending),
+ * the outcome is to be thrown away and the call repeated later.  It returns false only when the arena is exhausted
  * before any result could be recorded. */
 bool dkim_verify(struct dkim_verifier *v, struct dkim_outcome *out,
     const struct msg *m, const struct dns_view *dns, int64_t now,

@@ -176,7 +176,8 @@ set_error(struct dkim_result *r, enum dkim_reason why)
  * the result set when the signature cannot pass. */
 static bool
 check_key(struct dkim_result *r, const struct dkim_sig *sig,
-    const struct dns_view *dns, const struct dkim_key **out_key)
+    const struct dns_view *dns, int64_t now, const struct dkim_key **out_key,
+    bool *pending)
 {
 	uint8_t namebuf[DNS_MAX_NAME + 1];
 	struct span name =
@@ -185,7 +186,15 @@ check_key(struct dkim_result *r, const struct dkim_sig *sig,
 		set_result(r, AUTH_PERMERROR, DKIM_R_KEY_NAME);
 		return false;
 	}
-	const struct dns_rrset *rr = dns_view_lookup(dns, name, DNS_T_TXT);
+	const struct dns_rrset *rr = dns_view_lookup(dns, name, DNS_T_TXT, now);
+	if (rr->status == DNS_PENDING) {
+		/* Placeholder only: the outcome is incomplete and will be
+		 * evaluated again once the answer is in. */
+		set_result(r, AUTH_TEMPERROR, DKIM_R_KEY_TEMPFAIL);
+		r->detail = "pending";
+		*pending = true;
+		return false;
+	}
 	if (rr->status == DNS_TEMPFAIL) {
 		set_result(r, AUTH_TEMPERROR, DKIM_R_KEY_TEMPFAIL);
 		r->detail = rr->reason;
@@ -359,7 +368,7 @@ check_crypto(struct dkim_verifier *v, struct pending *p,
 static bool
 prepare(struct dkim_sig *sig, struct dkim_result *r, const struct msg_field *f,
     const struct dns_view *dns, int64_t now, struct arena *a,
-    const struct dkim_key **key)
+    const struct dkim_key **key, bool *pending)
 {
 	enum dkim_reason why = dkim_sig_parse(sig, a, f, &dkim_signature_rules);
 	r->d = sig->d;
@@ -380,7 +389,7 @@ prepare(struct dkim_sig *sig, struct dkim_result *r, const struct msg_field *f,
 		set_error(r, why);
 		return false;
 	}
-	if (!check_key(r, sig, dns, key)) {
+	if (!check_key(r, sig, dns, now, key, pending)) {
 		return false;
 	}
 	why = policy_reason(sig, *key);
@@ -444,7 +453,7 @@ dkim_verify(struct dkim_verifier *v, struct dkim_outcome *out,
 			continue;
 		}
 		const struct dkim_key *key = NULL;
-		if (!prepare(sig, r, f, dns, now, a, &key)) {
+		if (!prepare(sig, r, f, dns, now, a, &key, &out->pending)) {
 			continue;
 		}
 		struct pending *p = &pend[num_pend++];
@@ -455,6 +464,10 @@ dkim_verify(struct dkim_verifier *v, struct dkim_outcome *out,
 		    sig->has_l ? sig->l : UINT64_MAX);
 	}
 
+	if (out->pending) {
+		/* Every key was asked for; no hashing until all are in. */
+		return true;
+	}
 	hash_bodies(v, reqs, num_reqs, m->body);
 	for (size_t i = 0; i < num_reqs; i++) {
 		out->hashed_bytes[reqs[i].alg] += v->body[i].bytes;

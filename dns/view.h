@@ -16,6 +16,17 @@
  *  - MX: 2 bytes of preference (network order), then the exchange name as
  *    for CNAME.
  *
+ * Time: every lookup names the evaluation time it is for (seconds since the
+ * epoch).  A view over dated data answers with what held then: the keys
+ * archive picks the snapshot of that day, and the shared cache only reuses
+ * an answer whose TTL had not run out at that time.
+ *
+ * Pending answers: the shared cache never blocks.  A name it has not got an
+ * answer for yet gets a DNS_PENDING rrset while the query runs on the
+ * cache's own thread, and the lookup adds a handle to the view's wait list
+ * (struct dns_waits), so that the caller can set the work aside and take it
+ * up again once dns_cache_ready says every handle is answered.
+ *
  * Decoded objects: a user of the view (DKIM keys, later SPF and DMARC
  * records) may attach the result of decoding an rrset to it, once, with a
  * compare-and-swap on |decoded|.  The view frees attached objects when it
@@ -46,8 +57,46 @@ enum dns_status {
 	DNS_OK,       /* at least one record */
 	DNS_NXDOMAIN, /* the name does not exist */
 	DNS_NODATA,   /* the name exists, but has no record of this type */
-	DNS_TEMPFAIL  /* no answer could be had: timeout, SERVFAIL, no source */
+	DNS_TEMPFAIL, /* no answer could be had: timeout, SERVFAIL, no source */
+	DNS_PENDING   /* not answered yet: ask again later (see above) */
 };
+
+/* DNS_WAITS_MAX bounds the handles one piece of work collects: more than a
+ * message's signatures ever need in one round.  Once it is full, further
+ * pending lookups are only counted; the work comes back, finds them still
+ * pending and waits for them in a later round. */
+#define DNS_WAITS_MAX 16
+
+/* struct dns_waits collects the pending lookups of one thread's work. */
+struct dns_waits {
+	size_t num;     /* handles stored */
+	size_t pending; /* pending lookups seen, stored or not */
+	const void *handles[DNS_WAITS_MAX];
+};
+
+/* dns_waits_clear empties |w|. */
+static inline void
+dns_waits_clear(struct dns_waits *w)
+{
+	w->num = 0;
+	w->pending = 0;
+}
+
+/* dns_waits_add records the pending answer |handle| (duplicates are kept
+ * once). */
+static inline void
+dns_waits_add(struct dns_waits *w, const void *handle)
+{
+	w->pending++;
+	for (size_t i = 0; i < w->num; i++) {
+		if (w->handles[i] == handle) {
+			return;
+		}
+	}
+	if (w->num < DNS_WAITS_MAX) {
+		w->handles[w->num++] = handle;
+	}
+}
 
 /* struct dns_decoded is the header of an object attached to an rrset; its
  * |free| releases the whole object. */
@@ -71,19 +120,24 @@ struct dns_rrset {
 /* struct dns_view is a source of answers. */
 struct dns_view {
 	/* lookup returns the answer for |name| (case-insensitive, with or
-	 * without a trailing dot) and |type|.  It never returns NULL: a name
-	 * the view cannot answer for gets a DNS_TEMPFAIL rrset.  Borrowed;
-	 * valid until the view is destroyed. */
-	const struct dns_rrset *(*lookup)(
-	    const struct dns_view *v, struct span name, enum dns_type type);
+	 * without a trailing dot) and |type| at evaluation time |when|.  It
+	 * never returns NULL: a name the view cannot answer for gets a
+	 * DNS_TEMPFAIL rrset.  Borrowed; valid until the view is destroyed.
+	 * A DNS_PENDING answer adds its handle to |waits|. */
+	const struct dns_rrset *(*lookup)(const struct dns_view *v,
+	    struct span name, enum dns_type type, int64_t when);
 	void *ctx;
+	/* waits: where pending lookups are recorded; one per thread.  A view
+	 * whose lookups never pend may leave it NULL. */
+	struct dns_waits *waits;
 };
 
-/* dns_view_lookup is shorthand for v->lookup(v, name, type). */
+/* dns_view_lookup is shorthand for v->lookup(v, name, type, when). */
 static inline const struct dns_rrset *
-dns_view_lookup(const struct dns_view *v, struct span name, enum dns_type type)
+dns_view_lookup(const struct dns_view *v, struct span name, enum dns_type type,
+    int64_t when)
 {
-	return v->lookup(v, name, type);
+	return v->lookup(v, name, type, when);
 }
 
 /* dns_rrset_get_decoded returns the object attached to |rr|, or NULL. */

@@ -265,12 +265,9 @@ zone_num_records(const struct zone *z)
 	return z->num_records;
 }
 
-/* zone_lookup answers for the view.  Negative answers are the zone's two
- * shared rrsets; objects should be attached only to DNS_OK answers. */
-static const struct dns_rrset *
-zone_lookup(const struct dns_view *v, struct span name, enum dns_type type)
+const struct dns_rrset *
+zone_find(const struct zone *z, struct span name, enum dns_type type)
 {
-	const struct zone *z = v->ctx;
 	if (name.len > 0 && name.p[name.len - 1] == '.') {
 		name.len--;
 	}
@@ -295,10 +292,19 @@ zone_lookup(const struct dns_view *v, struct span name, enum dns_type type)
 	return &z->nxdomain;
 }
 
+/* zone_lookup answers for the view: a snapshot holds at every time. */
+static const struct dns_rrset *
+zone_lookup(const struct dns_view *v, struct span name, enum dns_type type,
+    int64_t when)
+{
+	(void)when;
+	return zone_find(v->ctx, name, type);
+}
+
 struct dns_view
 zone_view(struct zone *z)
 {
-	struct dns_view v = { zone_lookup, z };
+	struct dns_view v = { zone_lookup, z, NULL };
 	return v;
 }
 

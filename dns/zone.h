@@ -60,8 +60,37 @@ void zone_free(struct zone *z);
  * the call: the zone copies what it keeps. */
 bool zone_add_text(struct zone *z, struct span text, struct zone_error *err);
 
+/* struct zone_sink receives what master-file text holds, entry by entry,
+ * as zone_parse reads it: the text need not go into a struct zone. */
+struct zone_sink {
+	/* record: a record of a stored type (TXT, A, AAAA, MX, CNAME, PTR,
+	 * NS), its owner lowercase without the final dot and its data in
+	 * the form dns/view.h describes. */
+	const char *(*record)(void *arg, struct span owner, uint16_t type,
+	    uint32_t ttl, struct span rdata);
+	/* owner: a record of a type that is not stored: its owner exists. */
+	const char *(*owner)(void *arg, struct span owner);
+	/* meta: a line starting with ";@" in the first column, without the
+	 * ";@" and the line end.  NULL: such lines are plain comments. */
+	const char *(*meta)(void *arg, struct span text);
+	void *arg;
+};
+/* Each callback returns NULL, or a static English error that stops the
+ * parse and is reported as the error of the entry. */
+
+/* zone_parse reads the master-file text |text| into |sink|.  It returns
+ * false and fills |*err| at the first error. */
+bool zone_parse(
+    const struct zone_sink *sink, struct span text, struct zone_error *err);
+
 /* zone_num_records returns how many records |z| holds. */
 size_t zone_num_records(const struct zone *z);
+
+/* zone_find returns the answer of |z| for |name| and |type|: the RRset, or
+ * the zone's shared DNS_NODATA or DNS_NXDOMAIN answer (objects should be
+ * attached only to DNS_OK answers).  Borrowed; valid as long as |z|. */
+const struct dns_rrset *zone_find(
+    const struct zone *z, struct span name, enum dns_type type);
 
 /* zone_view returns a view answering from |z|; it is valid as long as |z|
  * is. */

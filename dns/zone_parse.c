@@ -67,7 +67,7 @@ struct rr_head {
 };
 
 struct parser {
-	struct zone *z;
+	const struct zone_sink *sink;
 	struct span in;    /* text not yet read */
 	size_t line;       /* line of the first byte of |in| */
 	size_t entry_line; /* line where the current entry starts */
@@ -685,9 +685,10 @@ parse_record(struct parser *p, struct token t)
 		return true;
 	}
 	struct span owner = span_make(p->owner, p->owner_len);
+	const struct zone_sink *k = p->sink;
 	const char *err = h.kind == RD_SKIP
-	    ? zone__note_owner(p->z, owner)
-	    : zone__store(p->z, owner, h.type, h.ttl,
+	    ? k->owner(k->arg, owner)
+	    : k->record(k->arg, owner, h.type, h.ttl,
 	          span_make(p->rdata, p->rdata_len));
 	return err == NULL || fail(p, err);
 }
@@ -733,6 +734,17 @@ parse_entry(struct parser *p)
 	p->entry_line = p->line;
 	p->entry_rem = p->in.len;
 	uint8_t c = p->in.p[0];
+	if (c == ';' && p->sink->meta != NULL && p->in.len > 1 &&
+	    p->in.p[1] == '@') {
+		/* A ";@" line: data for the sink, a comment for others. */
+		struct span line;
+		(void)span_get_bytes(&p->in, &line, span_find(p->in, '\n'));
+		(void)span_skip(&p->in, 1);
+		p->line++;
+		const char *err = p->sink->meta(
+		    p->sink->arg, span_make(line.p + 2, line.len - 2));
+		return err == NULL || fail(p, err);
+	}
 	bool has_owner = !is_delim(c) || c == '"';
 	struct token t;
 	if (!next_token(p, &t)) {
@@ -757,7 +769,8 @@ parse_entry(struct parser *p)
 }
 
 bool
-zone_add_text(struct zone *z, struct span text, struct zone_error *err)
+zone_parse(
+    const struct zone_sink *sink, struct span text, struct zone_error *err)
 {
 	struct parser *p = malloc(sizeof(*p));
 	if (p == NULL) {
@@ -767,7 +780,7 @@ zone_add_text(struct zone *z, struct span text, struct zone_error *err)
 	}
 	/* Everything but the large record data buffer starts zeroed. */
 	memset(p, 0, offsetof(struct parser, rdata));
-	p->z = z;
+	p->sink = sink;
 	p->in = text;
 	p->line = 1;
 	p->entry_line = 1;
@@ -782,4 +795,24 @@ zone_add_text(struct zone *z, struct span text, struct zone_error *err)
 	}
 	free(p);
 	return ok;
+}
+
+static const char *
+zone_sink_record(void *arg, struct span owner, uint16_t type, uint32_t ttl,
+    struct span rdata)
+{
+	return zone__store(arg, owner, type, ttl, rdata);
+}
+
+static const char *
+zone_sink_owner(void *arg, struct span owner)
+{
+	return zone__note_owner(arg, owner);
+}
+
+bool
+zone_add_text(struct zone *z, struct span text, struct zone_error *err)
+{
+	struct zone_sink sink = { zone_sink_record, zone_sink_owner, NULL, z };
+	return zone_parse(&sink, text, err);
 }

@@ -52,6 +52,13 @@ struct job {
 	uint64_t size;
 };
 
+/* struct splice says where the record of a message set aside for DNS goes:
+ * at offset |at| of the batch's records, taken from |off|, |len| of its
+ * late records. */
+struct splice {
+	size_t at, off, len;
+};
+
 struct batch {
 	uint64_t id; /* position in the run, from 0 */
 	size_t num_jobs;
@@ -61,7 +68,14 @@ struct batch {
 	uint64_t in_bytes;      /* input bytes consumed, for progress */
 	struct outbuf out;      /* the records, filled by the worker */
 	struct run_stats stats; /* counts for this batch's messages */
-	struct batch *next;     /* queue or free-list link */
+	/* Messages set aside until their DNS answers come in (see
+	 * engine/process.c): how many are still waiting, and where their
+	 * records, written to |late| when they are done, will go. */
+	size_t num_waiting;
+	size_t num_splices;
+	struct splice splices[BATCH_MAX_JOBS];
+	struct outbuf late;
+	struct batch *next; /* queue or free-list link */
 };
 
 #endif /* AUTHSWEEP_ENGINE_BATCH_H */

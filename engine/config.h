@@ -20,7 +20,14 @@ enum io_mode {
 struct run_config {
 	const char **keys; /* --keys files */
 	size_t num_keys;
-	bool have_now; /* --now given */
+	const char *keys_archive; /* --keys-archive DIR */
+	/* --dns: NULL when not given; "system" for the system's resolvers,
+	 * "none" for no live DNS, else HOST[:PORT]. */
+	const char *dns;
+	unsigned dns_timeout_ms; /* --dns-timeout, 0 for the default */
+	unsigned dns_tries;      /* --dns-tries, 0 for the default */
+	const char *dns_cache;   /* --dns-cache FILE */
+	bool have_now;           /* --now given */
 	int64_t now;
 	enum record_format format;
 	const char *output;  /* -o, NULL for standard output */

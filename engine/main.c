@@ -24,7 +24,19 @@ static const char usage_text[] =
     "INPUT is a message file, a maildir, a directory tree, an mbox (plain,\n"
     ".gz or .zst), or - for paths on standard input.\n"
     "  --keys FILE       DNS records from an RFC 1035 master file "
-    "(repeatable)\n"
+    "(repeatable);\n"
+    "                    alone, it answers every lookup (offline)\n"
+    "  --keys-archive DIR  dated snapshots (YYYY-MM-DD*): each lookup is\n"
+    "                    answered by the newest one not newer than the "
+    "message\n"
+    "  --dns SERVER      live DNS through HOST[:PORT], 'system' "
+    "(resolv.conf;\n"
+    "                    the default without --keys), or 'none' "
+    "(offline)\n"
+    "  --dns-timeout MS  first timeout of a query (default 2000)\n"
+    "  --dns-tries N     tries per query (default 3)\n"
+    "  --dns-cache FILE  load the answers of earlier runs, save every "
+    "answer\n"
     "  --now UNIXTIME    evaluate at this time instead of each message's\n"
     "                    arrival time (newest Received date, else mtime)\n"
     "  --format F        compact (default) or jsonl\n"
@@ -83,6 +95,20 @@ parse_jobs(const char *s)
 	return (unsigned)v;
 }
 
+static unsigned
+parse_uint(const char *opt, const char *s, unsigned max)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v < 1 ||
+	    v > max) {
+		usage_error(
+		    "%s wants a number from 1 to %u, not '%s'", opt, max, s);
+	}
+	return (unsigned)v;
+}
+
 static enum io_mode
 parse_io(const char *s)
 {
@@ -126,6 +152,11 @@ cmd_verify(int argc, char **argv)
 		{ "mbox-format", required_argument, NULL, 'm' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "ingest-only", no_argument, NULL, 'g' },
+		{ "keys-archive", required_argument, NULL, 'K' },
+		{ "dns", required_argument, NULL, 'd' },
+		{ "dns-timeout", required_argument, NULL, 'T' },
+		{ "dns-tries", required_argument, NULL, 'R' },
+		{ "dns-cache", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -144,6 +175,26 @@ cmd_verify(int argc, char **argv)
 		switch (c) {
 		case 'k':
 			cfg.keys[cfg.num_keys++] = optarg;
+			break;
+		case 'K':
+			cfg.keys_archive = optarg;
+			break;
+		case 'd':
+			if (optarg[0] == '\0') {
+				usage_error("--dns wants HOST[:PORT], system "
+				            "or none");
+			}
+			cfg.dns = optarg;
+			break;
+		case 'T':
+			cfg.dns_timeout_ms =
+			    parse_uint("--dns-timeout", optarg, 600000);
+			break;
+		case 'R':
+			cfg.dns_tries = parse_uint("--dns-tries", optarg, 20);
+			break;
+		case 'C':
+			cfg.dns_cache = optarg;
 			break;
 		case 'n':
 			cfg.have_now = true;

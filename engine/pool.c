@@ -20,6 +20,7 @@ struct pool {
 	struct batch **done; /* by id % num_batches */
 	uint64_t next_id;    /* id of the next submitted batch */
 	uint64_t next_write; /* id the writer wants next */
+	uint64_t kicks;      /* pool_kick calls */
 	bool producer_done;
 	bool aborted;
 };
@@ -65,6 +66,7 @@ pool_free(struct pool *p)
 	for (size_t i = 0; i < p->num_batches; i++) {
 		arena_cleanup(&p->batches[i].mem);
 		outbuf_free(&p->batches[i].out);
+		outbuf_free(&p->batches[i].late);
 	}
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv_free);
@@ -95,6 +97,10 @@ pool_get_free(struct pool *p)
 		b->in_bytes = 0;
 		b->out.len = 0;
 		b->out.failed = false;
+		b->late.len = 0;
+		b->late.failed = false;
+		b->num_waiting = 0;
+		b->num_splices = 0;
 		memset(&b->stats, 0, sizeof(b->stats));
 		b->next = NULL;
 	}
@@ -124,6 +130,71 @@ pool_producer_done(struct pool *p)
 	p->producer_done = true;
 	pthread_cond_broadcast(&p->cv_work);
 	pthread_cond_broadcast(&p->cv_done);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* take_locked unlinks the first submitted batch, if any. */
+static struct batch *
+take_locked(struct pool *p)
+{
+	struct batch *b = p->aborted ? NULL : p->work_head;
+	if (b != NULL) {
+		p->work_head = b->next;
+		if (p->work_head == NULL) {
+			p->work_tail = NULL;
+		}
+	}
+	return b;
+}
+
+struct batch *
+pool_take_work_or_kick(struct pool *p, const uint64_t *kicks_seen)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->work_head == NULL && !p->aborted &&
+	    (kicks_seen != NULL ? p->kicks == *kicks_seen
+	                        : !p->producer_done)) {
+		pthread_cond_wait(&p->cv_work, &p->mu);
+	}
+	struct batch *b = take_locked(p);
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+struct batch *
+pool_try_work(struct pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	struct batch *b = take_locked(p);
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+uint64_t
+pool_kicks(struct pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	uint64_t k = p->kicks;
+	pthread_mutex_unlock(&p->mu);
+	return k;
+}
+
+void
+pool_wait_kick(struct pool *p, uint64_t kicks_seen)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->kicks == kicks_seen && !p->aborted) {
+		pthread_cond_wait(&p->cv_work, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+void
+pool_kick(struct pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->kicks++;
+	pthread_cond_broadcast(&p->cv_work);
 	pthread_mutex_unlock(&p->mu);
 }
 

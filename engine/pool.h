@@ -45,6 +45,26 @@ void pool_producer_done(struct pool *p);
  * aborted. */
 struct batch *pool_take_work(struct pool *p);
 
+/* pool_take_work_or_kick is pool_take_work for a worker that holds
+ * messages set aside for DNS (|kicks_seen| not NULL): it also returns NULL
+ * once pool_kick was called since pool_kicks returned |*kicks_seen|, and
+ * it goes on waiting for kicks after the producer is done.  With
+ * |kicks_seen| NULL it is pool_take_work. */
+struct batch *pool_take_work_or_kick(
+    struct pool *p, const uint64_t *kicks_seen);
+
+/* pool_try_work returns a submitted batch if one is waiting, else NULL at
+ * once. */
+struct batch *pool_try_work(struct pool *p);
+
+/* pool_kick wakes the workers waiting for work or kicks: DNS answers came
+ * in.  pool_kicks returns how many kicks there were so far. */
+void pool_kick(struct pool *p);
+uint64_t pool_kicks(struct pool *p);
+
+/* pool_wait_kick waits until a kick after |kicks_seen|, or an abort. */
+void pool_wait_kick(struct pool *p, uint64_t kicks_seen);
+
 /* pool_complete hands a processed batch to the writer. */
 void pool_complete(struct pool *p, struct batch *b);
 

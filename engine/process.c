@@ -5,17 +5,23 @@
  * fallback the input gives (the mbox separator's date, or the file's
  * modification time), else 0.  Nothing here reads the clock, so two runs
  * over the same input write the same bytes.
+ *
+ * Set-aside messages (see process.h) are kept in the worker's list in the
+ * order they were set aside; each knows its batch, its job and the splice
+ * slot its record will fill.
  */
 #include "engine/process.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "canon/datetime.h"
 #include "canon/limits.h"
 #include "canon/msg.h"
 #include "engine/ingest.h"
+#include "engine/pool.h"
 
 static const char *
 error_text(int err, char *buf, size_t cap)
@@ -51,15 +57,24 @@ base_time(const struct run_config *cfg, const struct job *job, int64_t mtime,
 	}
 }
 
-static void
-emit(struct batch *b, const struct run_config *cfg, const struct record *rec)
-{
-	record_write(&b->out, cfg->format, rec);
-}
+/* struct parked is one message set aside until its DNS answers are in. */
+struct parked {
+	struct parked *next;
+	struct batch *b;
+	size_t job;
+	size_t splice; /* index in b->splices */
+	int64_t mtime;
+	struct dns_waits waits;
+	const uint8_t *data; /* |copy|, or batch memory for mbox messages */
+	size_t len;
+	bool owned;
+	uint8_t copy[];
+};
 
-void
-process_message(struct worker_ctx *w, struct batch *b, const struct job *job,
-    const uint8_t *data, size_t len, int error, int64_t mtime)
+bool
+process_message(struct worker_ctx *w, struct batch *b, struct outbuf *out,
+    const struct job *job, const uint8_t *data, size_t len, int error,
+    int64_t mtime)
 {
 	const struct run_config *cfg = w->cfg;
 	struct record rec = { .path = job->path, .offset = job->offset };
@@ -68,20 +83,22 @@ process_message(struct worker_ctx *w, struct batch *b, const struct job *job,
 		mtime = job->fallback_time;
 	}
 	base_time(cfg, job, mtime, &rec);
-	b->stats.messages++;
 	if (error != 0 || job->error_text != NULL) {
 		rec.error = job->error_text != NULL
 		    ? job->error_text
 		    : error_text(error, text, sizeof(text));
+		b->stats.messages++;
 		b->stats.errors++;
-		emit(b, cfg, &rec);
-		return;
+		record_write(out, cfg->format, &rec);
+		return true;
 	}
-	b->stats.bytes += len;
 	if (cfg->ingest_only) {
-		return;
+		b->stats.messages++;
+		b->stats.bytes += len;
+		return true;
 	}
 	arena_reset(&w->arena);
+	dns_waits_clear(&w->waits);
 	struct msg m;
 	struct dkim_outcome outcome;
 	enum msg_status ms = msg_parse(&m, &w->arena, data, len);
@@ -91,27 +108,142 @@ process_message(struct worker_ctx *w, struct batch *b, const struct job *job,
 			rec.time = t;
 			rec.time_source = TIME_RECEIVED;
 		}
-		if (!dkim_verify(w->verifier, &outcome, &m, w->dns, rec.time,
+		if (!dkim_verify(w->verifier, &outcome, &m, &w->dns, rec.time,
 		        &w->arena)) {
 			ms = MSG_ERR_NOMEM;
+		} else if (outcome.pending) {
+			return false;
 		}
 	}
+	b->stats.messages++;
+	b->stats.bytes += len;
 	if (ms != MSG_OK) {
 		snprintf(
 		    text, sizeof(text), "cannot parse: %s", msg_status_str(ms));
 		rec.error = text;
 		b->stats.errors++;
-		emit(b, cfg, &rec);
-		return;
+		record_write(out, cfg->format, &rec);
+		return true;
 	}
 	rec.dkim = &outcome;
 	stats_count_dkim(&b->stats, &outcome);
-	emit(b, cfg, &rec);
+	record_write(out, cfg->format, &rec);
+	return true;
+}
+
+static bool
+all_ready(const struct worker_ctx *w, const struct dns_waits *ws)
+{
+	for (size_t i = 0; i < ws->num; i++) {
+		if (!w->ready(ws->handles[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* wait_in_place waits for the answers of w->waits: the set-aside budget
+ * is spent. */
+static void
+wait_in_place(struct worker_ctx *w)
+{
+	for (;;) {
+		uint64_t seen = pool_kicks(w->pool);
+		if (all_ready(w, &w->waits) || pool_aborted(w->pool)) {
+			return;
+		}
+		pool_wait_kick(w->pool, seen);
+	}
+}
+
+/* park sets the message aside; false when out of memory (the caller then
+ * waits for it in place). */
+static bool
+park(struct worker_ctx *w, struct batch *b, size_t job, const uint8_t *data,
+    size_t len, int64_t mtime)
+{
+	bool copy = b->jobs[job].kind != JOB_INLINE;
+	if (copy && w->parked_bytes + len > PROCESS_PARK_BUDGET) {
+		return false;
+	}
+	struct parked *p = malloc(sizeof(*p) + (copy ? len : 0));
+	if (p == NULL) {
+		return false;
+	}
+	p->next = NULL;
+	p->b = b;
+	p->job = job;
+	p->mtime = mtime;
+	p->waits = w->waits;
+	p->owned = copy;
+	p->len = len;
+	if (copy && len > 0) {
+		memcpy(p->copy, data, len);
+	}
+	p->data = copy ? p->copy : data;
+	if (copy) {
+		w->parked_bytes += len;
+	}
+	p->splice = b->num_splices++;
+	b->splices[p->splice] = (struct splice){ b->out.len, 0, 0 };
+	b->num_waiting++;
+	*w->parked_tail = p;
+	w->parked_tail = &p->next;
+	return true;
+}
+
+/* handle processes one message of the batch's first pass. */
+static void
+handle(struct worker_ctx *w, struct batch *b, size_t i, const uint8_t *data,
+    size_t len, int error)
+{
+	const struct job *job = &b->jobs[i];
+	while (!process_message(w, b, &b->out, job, data, len, error, 0)) {
+		if (park(w, b, i, data, len, 0) || pool_aborted(w->pool)) {
+			return;
+		}
+		wait_in_place(w);
+	}
+}
+
+/* splice_late puts the late records of |b| in their places. */
+static void
+splice_late(struct batch *b)
+{
+	if (b->num_splices == 0) {
+		return;
+	}
+	struct outbuf merged = { 0 };
+	size_t from = 0;
+	for (size_t i = 0; i < b->num_splices; i++) {
+		const struct splice *s = &b->splices[i];
+		outbuf_put(&merged, b->out.p + from, s->at - from);
+		outbuf_put(&merged, b->late.p + s->off, s->len);
+		from = s->at;
+	}
+	outbuf_put(&merged, b->out.p + from, b->out.len - from);
+	if (merged.failed || b->late.failed) {
+		b->out.failed = true;
+		outbuf_free(&merged);
+		return;
+	}
+	outbuf_free(&b->out);
+	b->out = merged;
+}
+
+static void
+complete(struct worker_ctx *w, struct batch *b)
+{
+	splice_late(b);
+	pool_complete(w->pool, b);
 }
 
 void
 process_batch(struct worker_ctx *w, struct ingest *in, struct batch *b)
 {
+	/* Until the first pass ends, the batch counts as waiting once more,
+	 * so that no resume completes it early. */
+	b->num_waiting++;
 	ingest_start(in, b);
 	for (size_t i = 0; i < b->num_jobs; i++) {
 		const struct job *job = &b->jobs[i];
@@ -119,17 +251,81 @@ process_batch(struct worker_ctx *w, struct ingest *in, struct batch *b)
 		case JOB_FILE: {
 			struct ingest_result r;
 			ingest_get(in, i, &r);
-			process_message(w, b, job, r.data, r.len, r.error, 0);
+			handle(w, b, i, r.data, r.len, r.error);
 			ingest_put(in, i);
 			break;
 		}
 		case JOB_INLINE:
-			process_message(w, b, job, job->data, job->len, 0, 0);
+			handle(w, b, i, job->data, job->len, 0);
 			break;
 		case JOB_ERROR:
-			process_message(w, b, job, NULL, 0, job->error, 0);
+			handle(w, b, i, NULL, 0, job->error);
 			break;
 		}
 	}
 	ingest_finish(in);
+	if (--b->num_waiting == 0) {
+		complete(w, b);
+	}
+}
+
+bool
+process_resume(struct worker_ctx *w, void (*between)(void *arg), void *arg)
+{
+	bool any = false;
+	struct parked **at = &w->parked_head;
+	while (*at != NULL) {
+		struct parked *p = *at;
+		if (!all_ready(w, &p->waits)) {
+			at = &p->next;
+			continue;
+		}
+		struct batch *b = p->b;
+		size_t off = b->late.len;
+		if (!process_message(w, b, &b->late, &b->jobs[p->job], p->data,
+		        p->len, 0, p->mtime)) {
+			/* More lookups: wait for those too. */
+			p->waits = w->waits;
+			at = &p->next;
+			continue;
+		}
+		any = true;
+		b->splices[p->splice].off = off;
+		b->splices[p->splice].len = b->late.len - off;
+		*at = p->next;
+		if (w->parked_tail == &p->next) {
+			w->parked_tail = at;
+		}
+		if (p->owned) {
+			w->parked_bytes -= p->len;
+		}
+		free(p);
+		if (--b->num_waiting == 0) {
+			complete(w, b);
+		}
+		if (between != NULL) {
+			between(arg);
+		}
+	}
+	return any;
+}
+
+bool
+process_has_parked(const struct worker_ctx *w)
+{
+	return w->parked_head != NULL;
+}
+
+void
+process_drop_parked(struct worker_ctx *w)
+{
+	struct parked *p = w->parked_head;
+	while (p != NULL) {
+		struct parked *next = p->next;
+		free(p);
+		p = next;
+	}
+	w->parked_head = NULL;
+	w->parked_tail = &w->parked_head;
+	w->parked_bytes = 0;
 }

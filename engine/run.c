@@ -8,6 +8,7 @@
  */
 #include "engine/run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -19,6 +20,8 @@
 #include <unistd.h>
 
 #include "auth/dkim.h"
+#include "dns/archive.h"
+#include "dns/cache.h"
 #include "dns/zone.h"
 #include "engine/ingest.h"
 #include "engine/output.h"
@@ -40,22 +43,9 @@ struct worker {
 	pthread_t thread;
 	struct pool *pool;
 	struct worker_ctx ctx;
+	struct ingest *in;
 	enum io_mode io;
 };
-
-static const struct dns_rrset no_source = {
-	.status = DNS_TEMPFAIL,
-	.reason = "no DNS source configured (use --keys)",
-};
-
-static const struct dns_rrset *
-no_source_lookup(const struct dns_view *v, struct span name, enum dns_type type)
-{
-	(void)v;
-	(void)name;
-	(void)type;
-	return &no_source;
-}
 
 static double
 now_s(void)
@@ -67,36 +57,211 @@ now_s(void)
 
 /* ---- setup --------------------------------------------------------------- */
 
+/* read_whole reads the file |path| into |text|; -errno on failure. */
+static int
+read_whole(const char *path, struct outbuf *text)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		return -errno;
+	}
+	char chunk[65536];
+	size_t k;
+	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		outbuf_put(text, chunk, k);
+	}
+	int err = ferror(f) != 0 ? -EIO : text->failed ? -ENOMEM : 0;
+	fclose(f);
+	return err;
+}
+
+/* load_zone_file adds the master file |path| to |z|, reporting failures as
+ * "authsweep: OPTION PATH[:LINE]: why". */
+static bool
+load_zone_file(const char *option, const char *path, struct zone *z)
+{
+	struct outbuf text = { 0 };
+	int err = read_whole(path, &text);
+	struct zone_error ze = { 0, NULL };
+	bool ok =
+	    err == 0 && zone_add_text(z, span_make(text.p, text.len), &ze);
+	outbuf_free(&text);
+	if (err != 0) {
+		fprintf(stderr, "authsweep: %s %s: %s\n", option, path,
+		    strerror(-err));
+	} else if (!ok) {
+		fprintf(stderr, "authsweep: %s %s:%zu: %s\n", option, path,
+		    ze.line, ze.what != NULL ? ze.what : "cannot read");
+	}
+	return ok;
+}
+
 static bool
 load_keys(const struct run_config *cfg, struct zone *z)
 {
 	for (size_t i = 0; i < cfg->num_keys; i++) {
-		FILE *f = fopen(cfg->keys[i], "rb");
-		if (f == NULL) {
-			fprintf(stderr, "authsweep: --keys %s: %s\n",
-			    cfg->keys[i], strerror(errno));
-			return false;
-		}
-		struct outbuf text = { 0 };
-		char chunk[65536];
-		size_t k;
-		while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-			outbuf_put(&text, chunk, k);
-		}
-		bool rd_err = ferror(f) != 0;
-		fclose(f);
-		struct zone_error ze = { 0, NULL };
-		bool ok = !rd_err && !text.failed &&
-		    zone_add_text(z, span_make(text.p, text.len), &ze);
-		outbuf_free(&text);
-		if (!ok) {
-			fprintf(stderr, "authsweep: --keys %s:%zu: %s\n",
-			    cfg->keys[i], ze.line,
-			    ze.what != NULL ? ze.what : "cannot read");
+		if (!load_zone_file("--keys", cfg->keys[i], z)) {
 			return false;
 		}
 	}
 	return true;
+}
+
+/* ---- --keys-archive ------------------------------------------------------ */
+
+/* struct archive_files lists the snapshots of --keys-archive DIR. */
+struct archive_files {
+	const char *dir;
+	char **names; /* sorted by date */
+	int64_t *from;
+	size_t num;
+};
+
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	/* Days since 1970-01-01 of a proleptic Gregorian date. */
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool
+digits(const char *s, size_t n, unsigned *out)
+{
+	unsigned v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9') {
+			return false;
+		}
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* snapshot_date reads the date a snapshot file's name starts with:
+ * YYYY-MM-DD, optionally followed by THH:MM:SSZ (UTC). */
+static bool
+snapshot_date(const char *name, int64_t *out)
+{
+	unsigned y, mo, d, h = 0, mi = 0, se = 0;
+	size_t n = strlen(name);
+	if (n < 10 || !digits(name, 4, &y) || name[4] != '-' ||
+	    !digits(name + 5, 2, &mo) || name[7] != '-' ||
+	    !digits(name + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31) {
+		return false;
+	}
+	if (n >= 20 && name[10] == 'T' && digits(name + 11, 2, &h) &&
+	    name[13] == ':' && digits(name + 14, 2, &mi) && name[16] == ':' &&
+	    digits(name + 17, 2, &se) && name[19] == 'Z') {
+		if (h > 23 || mi > 59 || se > 60) {
+			return false;
+		}
+	}
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	return true;
+}
+
+static void
+archive_files_free(struct archive_files *a)
+{
+	for (size_t i = 0; i < a->num; i++) {
+		free(a->names[i]);
+	}
+	free(a->names);
+	free(a->from);
+	memset(a, 0, sizeof(*a));
+}
+
+/* list_archive reads --keys-archive DIR.  Names that do not start with a
+ * date are skipped with a warning; two snapshots for one moment, or none
+ * at all, are usage errors. */
+static bool
+list_archive(const char *dir, struct archive_files *a)
+{
+	a->dir = dir;
+	DIR *d = opendir(dir);
+	if (d == NULL) {
+		fprintf(stderr, "authsweep: --keys-archive %s: %s\n", dir,
+		    strerror(errno));
+		return false;
+	}
+	size_t cap = 0;
+	struct dirent *de;
+	bool ok = true;
+	while (ok && (de = readdir(d)) != NULL) {
+		int64_t from;
+		if (de->d_name[0] == '.') {
+			continue;
+		}
+		if (!snapshot_date(de->d_name, &from)) {
+			fprintf(stderr,
+			    "authsweep: --keys-archive: skipping %s/%s: its "
+			    "name does not start with a date (YYYY-MM-DD)\n",
+			    dir, de->d_name);
+			continue;
+		}
+		if (a->num == cap) {
+			cap = cap ? cap * 2 : 16;
+			char **nn = realloc(a->names, cap * sizeof(*nn));
+			int64_t *nf =
+			    nn ? realloc(a->from, cap * sizeof(*nf)) : NULL;
+			if (nn != NULL) {
+				a->names = nn;
+			}
+			if (nf == NULL) {
+				ok = false;
+				break;
+			}
+			a->from = nf;
+		}
+		a->names[a->num] = strdup(de->d_name);
+		a->from[a->num] = from;
+		ok = a->names[a->num] != NULL;
+		a->num += ok;
+	}
+	closedir(d);
+	/* Sort by date (insertion sort: archives hold hundreds). */
+	for (size_t i = 1; ok && i < a->num; i++) {
+		for (size_t j = i; j > 0 && a->from[j - 1] > a->from[j]; j--) {
+			int64_t f = a->from[j];
+			char *nm = a->names[j];
+			a->from[j] = a->from[j - 1];
+			a->names[j] = a->names[j - 1];
+			a->from[j - 1] = f;
+			a->names[j - 1] = nm;
+		}
+	}
+	for (size_t i = 1; ok && i < a->num; i++) {
+		if (a->from[i] == a->from[i - 1]) {
+			fprintf(stderr,
+			    "authsweep: --keys-archive: %s and %s are for the "
+			    "same time\n",
+			    a->names[i - 1], a->names[i]);
+			ok = false;
+		}
+	}
+	if (ok && a->num == 0) {
+		fprintf(stderr,
+		    "authsweep: --keys-archive %s: no snapshot named by date "
+		    "(YYYY-MM-DD...)\n",
+		    dir);
+		ok = false;
+	}
+	return ok;
+}
+
+static bool
+load_snapshot(void *arg, size_t index, struct zone *z)
+{
+	const struct archive_files *a = arg;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", a->dir, a->names[index]);
+	return load_zone_file("--keys-archive", path, z);
 }
 
 static uint64_t
@@ -128,6 +293,8 @@ fingerprint(const struct run_config *cfg)
 	for (size_t i = 0; i < cfg->num_inputs; i++) {
 		h = fnv_str(h, cfg->inputs[i]);
 	}
+	h = fnv_str(h, cfg->keys_archive != NULL ? cfg->keys_archive : "");
+	h = fnv_str(h, cfg->dns != NULL ? cfg->dns : "");
 	for (size_t i = 0; i < cfg->num_keys; i++) {
 		struct stat st;
 		h = fnv_str(h, cfg->keys[i]);
@@ -158,22 +325,44 @@ probe_io(const struct run_config *cfg, enum io_mode *mode, const char **why)
 
 /* ---- threads ------------------------------------------------------------- */
 
+/* take_new runs between two set-aside messages: a new batch goes first,
+ * so that its lookups start early. */
+static void
+take_new(void *arg)
+{
+	struct worker *w = arg;
+	struct batch *b = pool_try_work(w->pool);
+	if (b != NULL) {
+		process_batch(&w->ctx, w->in, b);
+	}
+}
+
 static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct ingest *in = NULL;
 	const char *why;
-	if (ingest_new(&in, w->io, &why) != 0 && ingest_pread_new(&in) != 0) {
+	if (ingest_new(&w->in, w->io, &why) != 0 &&
+	    ingest_pread_new(&w->in) != 0) {
 		pool_abort(w->pool);
 		return NULL;
 	}
-	struct batch *b;
-	while ((b = pool_take_work(w->pool)) != NULL) {
-		process_batch(&w->ctx, in, b);
-		pool_complete(w->pool, b);
+	for (;;) {
+		uint64_t seen = pool_kicks(w->pool);
+		if (process_has_parked(&w->ctx)) {
+			(void)process_resume(&w->ctx, take_new, w);
+		}
+		bool parked = process_has_parked(&w->ctx);
+		struct batch *b =
+		    pool_take_work_or_kick(w->pool, parked ? &seen : NULL);
+		if (b != NULL) {
+			process_batch(&w->ctx, w->in, b);
+		} else if (pool_aborted(w->pool) || !parked) {
+			break;
+		}
 	}
-	ingest_free(in);
+	process_drop_parked(&w->ctx);
+	ingest_free(w->in);
 	return NULL;
 }
 
@@ -303,7 +492,8 @@ print_summary(
 struct run {
 	const struct run_config *cfg;
 	struct zone *zone;
-	struct dns_view dns;
+	struct archive_files archive_files;
+	struct dns_sources sources;
 	struct pool *pool;
 	struct worker *workers;
 	unsigned num_started;
@@ -342,7 +532,10 @@ start_threads(struct run *r, enum io_mode io, uint64_t skip)
 		w->pool = r->pool;
 		w->io = io;
 		w->ctx.cfg = cfg;
-		w->ctx.dns = &r->dns;
+		w->ctx.dns = dns_sources_view(&r->sources, &w->ctx.waits);
+		w->ctx.pool = r->pool;
+		w->ctx.parked_tail = &w->ctx.parked_head;
+		w->ctx.ready = dns_cache_ready;
 		arena_init(&w->ctx.arena, (size_t)1 << 20);
 		w->ctx.verifier = dkim_verifier_new();
 		if (w->ctx.verifier == NULL ||
@@ -359,18 +552,131 @@ start_threads(struct run *r, enum io_mode io, uint64_t skip)
 	return true;
 }
 
+static void
+kick(void *arg)
+{
+	pool_kick(arg);
+}
+
+/* setup_dns builds the run's DNS sources: --keys, --keys-archive, and the
+ * shared cache (live unless --dns none, or when only files were given). */
 static int
-setup(struct run *r, enum io_mode *io, const char **io_why, uint64_t *skip)
+setup_dns(struct run *r)
 {
 	const struct run_config *cfg = r->cfg;
 	if (cfg->num_keys > 0) {
 		if ((r->zone = zone_new()) == NULL ||
 		    !load_keys(cfg, r->zone)) {
-			return RUN_EXIT_USAGE;
+			return -1;
 		}
-		r->dns = zone_view(r->zone);
-	} else {
-		r->dns.lookup = no_source_lookup;
+		r->sources.keys = r->zone;
+	}
+	if (cfg->keys_archive != NULL) {
+		struct archive_files *a = &r->archive_files;
+		if (!list_archive(cfg->keys_archive, a)) {
+			return -1;
+		}
+		r->sources.archive = dns_archive_new(load_snapshot, a);
+		for (size_t i = 0; r->sources.archive != NULL && i < a->num;
+		     i++) {
+			(void)dns_archive_add(r->sources.archive, a->from[i]);
+		}
+		if (r->sources.archive == NULL) {
+			return -1;
+		}
+	}
+	bool live = cfg->dns != NULL
+	    ? strcmp(cfg->dns, "none") != 0
+	    : cfg->num_keys == 0 && cfg->keys_archive == NULL;
+	if (!live && cfg->dns_cache == NULL) {
+		return 0;
+	}
+	struct dns_cache_config cc = {
+		.live = live,
+		.resolver = {
+		    .server = cfg->dns != NULL && strcmp(cfg->dns, "system") != 0
+		        ? cfg->dns
+		        : NULL,
+		    .timeout_ms = cfg->dns_timeout_ms,
+		    .tries = cfg->dns_tries,
+		    .edns = true,
+		},
+		.notify = kick,
+		.notify_arg = r->pool,
+	};
+	const char *why = NULL;
+	if (dns_cache_new(&r->sources.cache, &cc, &why) != 0) {
+		fprintf(stderr, "authsweep: --dns %s: %s\n",
+		    cfg->dns != NULL ? cfg->dns : "system", why);
+		return -1;
+	}
+	if (cfg->dns_cache != NULL) {
+		struct outbuf text = { 0 };
+		int err = read_whole(cfg->dns_cache, &text);
+		struct zone_error ze = { 0, NULL };
+		bool ok = err == -ENOENT ||
+		    (err == 0 &&
+		        dns_cache_load(r->sources.cache,
+		            span_make(text.p, text.len), &ze));
+		outbuf_free(&text);
+		if (!ok) {
+			fprintf(stderr, "authsweep: --dns-cache %s:%zu: %s\n",
+			    cfg->dns_cache, ze.line,
+			    err != 0 ? strerror(-err) : ze.what);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static bool
+put_file(void *arg, const void *p, size_t n)
+{
+	return fwrite(p, 1, n, arg) == n;
+}
+
+/* save_dns_cache writes --dns-cache FILE: a new file renamed over the old
+ * one, so that a crash leaves the old one whole. */
+static void
+save_dns_cache(const struct run *r)
+{
+	const char *path = r->cfg->dns_cache;
+	if (path == NULL || r->sources.cache == NULL) {
+		return;
+	}
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	FILE *f = fopen(tmp, "wb");
+	bool ok = f != NULL && dns_cache_dump(r->sources.cache, put_file, f);
+	if (f != NULL) {
+		ok = fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
+		ok = fclose(f) == 0 && ok;
+	}
+	if (!ok || rename(tmp, path) != 0) {
+		fprintf(stderr, "authsweep: --dns-cache %s: cannot save: %s\n",
+		    path, strerror(errno));
+		(void)unlink(tmp);
+	}
+}
+
+static void
+free_dns(struct run *r)
+{
+	dns_cache_free(r->sources.cache);
+	dns_archive_free(r->sources.archive);
+	archive_files_free(&r->archive_files);
+	zone_free(r->zone);
+	memset(&r->sources, 0, sizeof(r->sources));
+	r->zone = NULL;
+}
+
+static int
+setup(struct run *r, enum io_mode *io, const char **io_why, uint64_t *skip)
+{
+	const struct run_config *cfg = r->cfg;
+	r->pool = pool_new(cfg->jobs * RUN_BATCHES_PER_WORKER + 4);
+	if (r->pool == NULL || setup_dns(r) != 0) {
+		return RUN_EXIT_USAGE;
 	}
 	int err = probe_io(cfg, io, io_why);
 	if (err != 0) {
@@ -389,8 +695,7 @@ setup(struct run *r, enum io_mode *io, const char **io_why, uint64_t *skip)
 		fprintf(stderr, "authsweep: resuming after %llu records\n",
 		    (unsigned long long)*skip);
 	}
-	r->pool = pool_new(cfg->jobs * RUN_BATCHES_PER_WORKER + 4);
-	return r->pool == NULL ? RUN_EXIT_USAGE : RUN_EXIT_OK;
+	return RUN_EXIT_OK;
 }
 
 int
@@ -405,7 +710,8 @@ run_verify(const struct run_config *cfg)
 	int rc = setup(&r, &io, &io_why, &skip);
 	if (rc != RUN_EXIT_OK) {
 		output_abandon(r.out);
-		zone_free(r.zone);
+		free_dns(&r);
+		pool_free(r.pool);
 		return rc;
 	}
 	struct writer w = {
@@ -427,6 +733,11 @@ run_verify(const struct run_config *cfg)
 		pool_abort(r.pool);
 	}
 	stop_threads(&r);
+	struct dns_cache_stats ds = { 0 };
+	if (r.sources.cache != NULL) {
+		dns_cache_get_stats(r.sources.cache, &ds);
+	}
+	save_dns_cache(&r);
 	if (err == 0 && r.src.result != 0) {
 		err = r.src.result;
 	}
@@ -445,8 +756,18 @@ run_verify(const struct run_config *cfg)
 		if (io_why != NULL) {
 			fprintf(stderr, "  io: pread, because %s\n", io_why);
 		}
+		if (r.sources.cache != NULL) {
+			fprintf(stderr,
+			    "  dns: %llu queries (%llu failed), %llu answers "
+			    "held (%llu loaded), %llu lookups waited\n",
+			    (unsigned long long)ds.queries,
+			    (unsigned long long)ds.failures,
+			    (unsigned long long)ds.answers,
+			    (unsigned long long)ds.loaded,
+			    (unsigned long long)ds.pending);
+		}
 	}
+	free_dns(&r);
 	pool_free(r.pool);
-	zone_free(r.zone);
 	return rc;
 }

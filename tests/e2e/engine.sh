@@ -38,7 +38,7 @@ AS() { "$AUTHSWEEP" verify $K "$@"; }
 AS -j1 --io pread -o "$W/ref" "$MD" 2>/dev/null
 AS -j2 --io pread -o "$W/p2" "$MD" 2>/dev/null
 same "-j1 and -j2 (pread)" "$W/ref" "$W/p2"
-if "$AUTHSWEEP" verify --io uring -o /dev/null "$W/ref" 2>/dev/null; then
+if "$AUTHSWEEP" verify --dns none --io uring -o /dev/null "$W/ref" 2>/dev/null; then
 	AS -j1 --io uring -o "$W/u1" "$MD" 2>/dev/null
 	AS -j2 --io uring -o "$W/u2" "$MD" 2>/dev/null
 	same "io_uring and pread" "$W/ref" "$W/u1"
@@ -155,7 +155,7 @@ run_unprivileged() {
 		"$@"
 	fi
 }
-run_unprivileged "$AUTHSWEEP" verify --format jsonl "$S" >"$W/perm.jsonl" 2>/dev/null
+run_unprivileged "$AUTHSWEEP" verify --dns none --format jsonl "$S" >"$W/perm.jsonl" 2>/dev/null
 rm -rf "$S"
 $PY - "$W/perm.jsonl" <<'EOF' && ok || bad "unreadable, empty, symlink loop"
 import json, sys
@@ -176,7 +176,7 @@ with open(sys.argv[1], "wb") as f:
         f.write(chunk)
 EOF
 for io in pread uring; do
-	"$AUTHSWEEP" verify --io $io --format jsonl "$W/big.eml" >"$W/big-$io.jsonl" 2>/dev/null || true
+	"$AUTHSWEEP" verify --dns none --io $io --format jsonl "$W/big.eml" >"$W/big-$io.jsonl" 2>/dev/null || true
 done
 grep -q '"code":"nokey"\|"code":"dns"' "$W/big-pread.jsonl" && ok || bad "50 MB message"
 [ ! -s "$W/big-uring.jsonl" ] || same "50 MB message, both io paths" "$W/big-pread.jsonl" "$W/big-uring.jsonl"
@@ -190,7 +190,7 @@ for i in $(seq 1 300); do
 	truncate -s $(((i * 7919 % 3000 + 200) * 1024)) "$W/large/$i.eml"
 done
 for io in pread uring; do
-	rss=$(/usr/bin/time -f %M "$AUTHSWEEP" verify --io $io -j2 -o "$W/large-$io" \
+	rss=$(/usr/bin/time -f %M "$AUTHSWEEP" verify --dns none --io $io -j2 -o "$W/large-$io" \
 		"$W/large" 2>&1 >/dev/null | tail -n 1)
 	[ "$(records "$W/large-$io")" = 300 ] && [ "$rss" -lt 65536 ] && ok ||
 		bad "300 large files, $io: $(records "$W/large-$io") records, peak RSS $rss KB"

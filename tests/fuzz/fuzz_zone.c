@@ -85,9 +85,9 @@ ask(struct zone *z, struct span name, struct answer *ans, bool compare)
 	struct span alt = variant(buf, name);
 	for (size_t k = 0; k < NUM_QTYPES; k++) {
 		const struct dns_rrset *rr =
-		    dns_view_lookup(&v, name, qtypes[k]);
+		    dns_view_lookup(&v, name, qtypes[k], 0);
 		check_rrset(rr, qtypes[k]);
-		FUZZ_CHECK(dns_view_lookup(&v, alt, qtypes[k]) == rr);
+		FUZZ_CHECK(dns_view_lookup(&v, alt, qtypes[k], 0) == rr);
 		struct answer a = { rr, rr->status, rr->num_rrs, rr->ttl };
 		if (!compare) {
 			ans[k] = a;

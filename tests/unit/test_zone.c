@@ -220,8 +220,8 @@ run_lookup_case(const struct lookup_case *tc)
 	}
 	assert_true(ok);
 	struct dns_view v = zone_view(z);
-	const struct dns_rrset *rr =
-	    dns_view_lookup(&v, span_make(tc->qname, tc->qname_len), tc->qtype);
+	const struct dns_rrset *rr = dns_view_lookup(
+	    &v, span_make(tc->qname, tc->qname_len), tc->qtype, 0);
 	assert_non_null(rr);
 	assert_int_equal(rr->status, tc->want);
 	if (tc->want == DNS_OK) {
@@ -394,7 +394,7 @@ static const struct dns_rrset *
 lookup(struct zone *z, const char *name, enum dns_type type)
 {
 	struct dns_view v = zone_view(z);
-	return dns_view_lookup(&v, span_make(name, strlen(name)), type);
+	return dns_view_lookup(&v, span_make(name, strlen(name)), type, 0);
 }
 
 static struct zone *
@@ -545,8 +545,8 @@ test_zone_many_names(void **state)
 		    snprintf(name, sizeof(name), "K%zu._DOMAINKEY.example.", i);
 		int wl = snprintf(want, sizeof(want), "p=%zu", i);
 		struct dns_view v = zone_view(z);
-		const struct dns_rrset *rr =
-		    dns_view_lookup(&v, span_make(name, (size_t)nl), DNS_T_TXT);
+		const struct dns_rrset *rr = dns_view_lookup(
+		    &v, span_make(name, (size_t)nl), DNS_T_TXT, 0);
 		assert_int_equal(rr->status, DNS_OK);
 		assert_span_equal(rr->rrs[0], want, (size_t)wl);
 	}

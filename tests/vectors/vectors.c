@@ -17,7 +17,8 @@ static const struct dns_rrset tempfail_timeout = {
 };
 
 static const struct dns_rrset *
-overlay_lookup(const struct dns_view *v, struct span name, enum dns_type type)
+overlay_lookup(const struct dns_view *v, struct span name, enum dns_type type,
+    int64_t when)
 {
 	const struct vec_dns *d = v->ctx;
 	for (size_t i = 0; i < d->num_tempfail; i++) {
@@ -26,7 +27,7 @@ overlay_lookup(const struct dns_view *v, struct span name, enum dns_type type)
 			return &tempfail_timeout;
 		}
 	}
-	return dns_view_lookup(&d->zone_view, name, type);
+	return dns_view_lookup(&d->zone_view, name, type, when);
 }
 
 void

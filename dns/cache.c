@@ -71,6 +71,8 @@ struct dns_cache {
 	struct span load_rrs[CACHE_MAX_LOAD_RRS];
 	uint8_t *load_bytes;
 	size_t load_len, load_cap, load_num;
+	size_t load_line;     /* line of the answer being read */
+	size_t load_err_line; /* set when an error belongs to that line */
 };
 
 static const struct dns_rrset pending_rr = { .status = DNS_PENDING,
@@ -542,6 +544,7 @@ finish_load(struct dns_cache *c)
 	}
 	c->load_obs = NULL;
 	if (o->rr->status == DNS_OK && c->load_num == 0) {
+		c->load_err_line = c->load_line;
 		return "an OK answer without records";
 	}
 	if (c->load_num == 0) {
@@ -550,8 +553,11 @@ finish_load(struct dns_cache *c)
 	/* Rebuild the rrset with its records; spans point into
 	 * load_bytes, which is reused. */
 	size_t off = 0;
+	static const uint8_t nothing[1];
 	for (size_t i = 0; i < c->load_num; i++) {
-		c->load_rrs[i].p = c->load_bytes + off;
+		/* All records so far empty: no buffer was allocated. */
+		c->load_rrs[i].p =
+		    c->load_bytes != NULL ? c->load_bytes + off : nothing;
 		off += c->load_rrs[i].len;
 	}
 	struct dns_rrset *rr = dns_wire_build(
@@ -564,14 +570,44 @@ finish_load(struct dns_cache *c)
 	return NULL;
 }
 
+/* name_ok says whether a cached name is saved and read back: letters,
+ * digits, '-', '_' and dots, which need no escaping in a master file.
+ * Every name DKIM asks for is one. */
+static bool
+name_ok(const uint8_t *name, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint8_t ch = name[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		        ch == '-' || ch == '_' || ch == '.')) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* reason_ok says whether a failure reason is one line of printable
+ * ASCII, as the file format needs. */
+static bool
+reason_ok(struct span r)
+{
+	for (size_t i = 0; i < r.len; i++) {
+		if (r.p[i] < 0x20 || r.p[i] > 0x7e) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static const char *
-load_meta(void *arg, struct span line)
+load_meta(void *arg, struct span line, size_t line_no)
 {
 	struct dns_cache *c = arg;
 	const char *err = finish_load(c);
 	if (err != NULL) {
 		return err;
 	}
+	c->load_line = line_no;
 	struct span f = next_word(&line), st = next_word(&line);
 	struct span name = next_word(&line), ty = next_word(&line);
 	struct span t = next_word(&line);
@@ -581,13 +617,18 @@ load_meta(void *arg, struct span line)
 	}
 	while (reason.len > 0 &&
 	    (reason.p[reason.len - 1] == '\r' ||
-	        reason.p[reason.len - 1] == ' ')) {
+	        reason.p[reason.len - 1] == ' ' ||
+	        reason.p[reason.len - 1] == '\t')) {
 		reason.len--;
 	}
 	int64_t fetched, ttl;
+	/* RFC 2181 §8: a TTL is at most 2^31 - 1. */
 	if (!parse_i64(f, &fetched) || !parse_i64(t, &ttl) || ttl < 0 ||
-	    ttl > (int64_t)UINT32_MAX) {
+	    ttl > INT32_MAX) {
 		return "bad ;@ line: fetch time or TTL";
+	}
+	if (!reason_ok(reason)) {
+		return "bad ;@ line: reason is not printable ASCII";
 	}
 	enum dns_status status = DNS_NUM_STATUS_WORDS;
 	for (size_t i = 0; i < DNS_NUM_STATUS_WORDS; i++) {
@@ -605,7 +646,7 @@ load_meta(void *arg, struct span line)
 	uint8_t key[DNS_MAX_NAME];
 	size_t len;
 	if (status == DNS_NUM_STATUS_WORDS || type == 0 ||
-	    !normalize(name, key, &len)) {
+	    !normalize(name, key, &len) || !name_ok(key, len)) {
 		return "bad ;@ line: status, name or type";
 	}
 	struct entry *e = find_or_add(c, key, len, type);
@@ -670,12 +711,15 @@ dns_cache_load(struct dns_cache *c, struct span text, struct zone_error *err)
 {
 	struct zone_sink sink = { load_record, load_owner, load_meta, c };
 	pthread_mutex_lock(&c->mu);
+	c->load_err_line = 0;
 	bool ok = zone_parse(&sink, text, err);
-	const char *what = finish_load(c);
-	if (ok && what != NULL) {
+	const char *what = ok ? finish_load(c) : NULL;
+	if (what != NULL) {
 		ok = false;
-		err->line = 0;
 		err->what = what;
+	}
+	if (!ok && c->load_err_line != 0) {
+		err->line = c->load_err_line;
 	}
 	c->load_obs = NULL;
 	c->load_entry = NULL;
@@ -798,7 +842,8 @@ put_obs(struct out *o, const struct entry *e, const struct obs *ob)
 		/* One line: the reason is ours, but be safe. */
 		put_str(o, " ");
 		for (const char *s = rr->reason; *s != '\0'; s++) {
-			put_bytes(o, *s == '\n' || *s == '\r' ? " " : s, 1);
+			bool plain = *s >= 0x20 && *s <= 0x7e;
+			put_bytes(o, plain ? s : "?", 1);
 		}
 	}
 	put_str(o, "\n");
@@ -837,7 +882,8 @@ dns_cache_dump(struct dns_cache *c,
 	size_t n = 0;
 	for (size_t i = 0; all != NULL && i < c->num_buckets; i++) {
 		for (struct entry *e = c->buckets[i]; e != NULL; e = e->next) {
-			if (e->obs != NULL && type_word(e->type) != NULL) {
+			if (e->obs != NULL && type_word(e->type) != NULL &&
+			    name_ok(e->name, e->name_len)) {
 				all[n++] = e;
 			}
 		}

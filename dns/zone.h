@@ -71,8 +71,9 @@ struct zone_sink {
 	/* owner: a record of a type that is not stored: its owner exists. */
 	const char *(*owner)(void *arg, struct span owner);
 	/* meta: a line starting with ";@" in the first column, without the
-	 * ";@" and the line end.  NULL: such lines are plain comments. */
-	const char *(*meta)(void *arg, struct span text);
+	 * ";@" and the line end, and its 1-based line number.  NULL: such
+	 * lines are plain comments. */
+	const char *(*meta)(void *arg, struct span text, size_t line);
 	void *arg;
 };
 /* Each callback returns NULL, or a static English error that stops the

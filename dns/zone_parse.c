@@ -741,8 +741,8 @@ parse_entry(struct parser *p)
 		(void)span_get_bytes(&p->in, &line, span_find(p->in, '\n'));
 		(void)span_skip(&p->in, 1);
 		p->line++;
-		const char *err = p->sink->meta(
-		    p->sink->arg, span_make(line.p + 2, line.len - 2));
+		const char *err = p->sink->meta(p->sink->arg,
+		    span_make(line.p + 2, line.len - 2), p->entry_line);
 		return err == NULL || fail(p, err);
 	}
 	bool has_owner = !is_delim(c) || c == '"';

@@ -18,10 +18,54 @@
  * dot, and the NUL c-ares needs. */
 #define RESOLVER_MAX_NAME 255
 
+/* RESOLVER_RCVBUF is the UDP receive buffer asked for. */
+#define RESOLVER_RCVBUF (4 << 20)
+
+/* struct sock is one socket c-ares has open, as its sock_state callback
+ * told: ares_getsock reports at most 16, and with many queries in flight
+ * c-ares opens more, whose answers would then wait unread. */
+struct sock {
+	ares_socket_t fd;
+	bool rd, wr;
+};
+
 struct dns_resolver {
 	ares_channel channel;
 	size_t pending;
+	struct sock *socks;
+	size_t num_socks, cap_socks;
+	bool socks_failed; /* out of memory: fall back to ares_getsock */
 };
+
+static void
+sock_state(void *data, ares_socket_t fd, int rd, int wr)
+{
+	struct dns_resolver *r = data;
+	size_t i = 0;
+	while (i < r->num_socks && r->socks[i].fd != fd) {
+		i++;
+	}
+	if (!rd && !wr) {
+		if (i < r->num_socks) {
+			r->socks[i] = r->socks[--r->num_socks];
+		}
+		return;
+	}
+	if (i == r->num_socks) {
+		if (r->num_socks == r->cap_socks) {
+			size_t cap = r->cap_socks ? r->cap_socks * 2 : 16;
+			struct sock *s = realloc(r->socks, cap * sizeof(*s));
+			if (s == NULL) {
+				r->socks_failed = true;
+				return;
+			}
+			r->socks = s;
+			r->cap_socks = cap;
+		}
+		r->num_socks++;
+	}
+	r->socks[i] = (struct sock){ fd, rd != 0, wr != 0 };
+}
 
 /* RESOLVER_MAX_CHASE bounds the follow-up queries of one lookup along a
  * CNAME chain that servers answer piece by piece. */
@@ -60,7 +104,14 @@ dns_resolver_new(struct dns_resolver **out,
 	}
 	struct ares_options opts;
 	memset(&opts, 0, sizeof(opts));
-	int mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS;
+	int mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS |
+	    ARES_OPT_SOCK_RCVBUF | ARES_OPT_SOCK_STATE_CB;
+	opts.sock_state_cb = sock_state;
+	opts.sock_state_cb_data = r;
+	/* Answers to many queries in flight arrive in bursts: a receive
+	 * buffer larger than the default keeps them (the kernel caps it at
+	 * net.core.rmem_max). */
+	opts.socket_receive_buffer_size = RESOLVER_RCVBUF;
 	opts.timeout = cfg->timeout_ms != 0 ? (int)cfg->timeout_ms : 2000;
 	opts.tries = cfg->tries != 0 ? (int)cfg->tries : 3;
 	/* NOCHECKRESP: a SERVFAIL or REFUSED response is an answer to
@@ -95,6 +146,7 @@ dns_resolver_free(struct dns_resolver *r)
 	if (r != NULL) {
 		ares_destroy(
 		    r->channel); /* calls back with ARES_EDESTRUCTION */
+		free(r->socks);
 		free(r);
 	}
 }
@@ -190,19 +242,37 @@ dns_resolver_run(struct dns_resolver *r, int timeout_ms)
 size_t
 dns_resolver_run_wake(struct dns_resolver *r, int timeout_ms, int wake_fd)
 {
-	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-	struct pollfd pfd[ARES_GETSOCK_MAXNUM + 1];
-	/* The bits are read unsigned: c-ares's own macros shift 1 into the
-	 * sign bit of an int for the sixteenth socket. */
-	unsigned bits =
-	    (unsigned)ares_getsock(r->channel, socks, ARES_GETSOCK_MAXNUM);
+	struct pollfd stack[ARES_GETSOCK_MAXNUM + 1];
+	struct pollfd *pfd = stack;
 	nfds_t n = 0;
-	for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-		bool rd = (bits >> i) & 1;
-		bool wr = (bits >> (i + ARES_GETSOCK_MAXNUM)) & 1;
-		short ev = (short)((rd ? POLLIN : 0) | (wr ? POLLOUT : 0));
-		if (ev != 0) {
-			pfd[n++] = (struct pollfd){ socks[i], ev, 0 };
+	if (!r->socks_failed) {
+		if (r->num_socks + 1 > ARES_GETSOCK_MAXNUM + 1) {
+			pfd = malloc((r->num_socks + 1) * sizeof(*pfd));
+		}
+		for (size_t i = 0; pfd != NULL && i < r->num_socks; i++) {
+			short ev = (short)((r->socks[i].rd ? POLLIN : 0) |
+			    (r->socks[i].wr ? POLLOUT : 0));
+			pfd[n++] = (struct pollfd){ r->socks[i].fd, ev, 0 };
+		}
+	}
+	if (pfd == NULL || r->socks_failed) {
+		/* Out of memory: the first 16 sockets, as c-ares lists
+		 * them; the others are read once they are among those. */
+		pfd = stack;
+		n = 0;
+		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+		/* The bits are read unsigned: c-ares's own macros shift 1
+		 * into the sign bit of an int for the sixteenth socket. */
+		unsigned bits = (unsigned)ares_getsock(
+		    r->channel, socks, ARES_GETSOCK_MAXNUM);
+		for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+			bool rd = (bits >> i) & 1;
+			bool wr = (bits >> (i + ARES_GETSOCK_MAXNUM)) & 1;
+			short ev =
+			    (short)((rd ? POLLIN : 0) | (wr ? POLLOUT : 0));
+			if (ev != 0) {
+				pfd[n++] = (struct pollfd){ socks[i], ev, 0 };
+			}
 		}
 	}
 	struct timeval max = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
@@ -229,5 +299,8 @@ dns_resolver_run_wake(struct dns_resolver *r, int timeout_ms, int wake_fd)
 	}
 	/* Timeouts and retries. */
 	ares_process_fd(r->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	if (pfd != stack) {
+		free(pfd);
+	}
 	return r->pending;
 }

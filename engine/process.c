@@ -142,20 +142,6 @@ all_ready(const struct worker_ctx *w, const struct dns_waits *ws)
 	return true;
 }
 
-/* wait_in_place waits for the answers of w->waits: the set-aside budget
- * is spent. */
-static void
-wait_in_place(struct worker_ctx *w)
-{
-	for (;;) {
-		uint64_t seen = pool_kicks(w->pool);
-		if (all_ready(w, &w->waits) || pool_aborted(w->pool)) {
-			return;
-		}
-		pool_wait_kick(w->pool, seen);
-	}
-}
-
 /* park sets the message aside; false when out of memory (the caller then
  * waits for it in place). */
 static bool
@@ -192,7 +178,12 @@ park(struct worker_ctx *w, struct batch *b, size_t job, const uint8_t *data,
 	return true;
 }
 
-/* handle processes one message of the batch's first pass. */
+/* handle processes one message of the batch's first pass.  When its
+ * answers are pending and the set-aside budget is spent, it finishes
+ * set-aside messages whose answers are in (which frees budget), or waits
+ * for more answers, until it can set this one aside or its own answers
+ * are in.  Waiting for one message at a time instead would cost a round
+ * trip per message. */
 static void
 handle(struct worker_ctx *w, struct batch *b, size_t i, const uint8_t *data,
     size_t len, int error)
@@ -202,7 +193,11 @@ handle(struct worker_ctx *w, struct batch *b, size_t i, const uint8_t *data,
 		if (park(w, b, i, data, len, 0) || pool_aborted(w->pool)) {
 			return;
 		}
-		wait_in_place(w);
+		uint64_t seen = pool_kicks(w->pool);
+		struct dns_waits mine = w->waits;
+		if (!process_resume(w, NULL, NULL) && !all_ready(w, &mine)) {
+			pool_wait_kick(w->pool, seen);
+		}
 	}
 }
 

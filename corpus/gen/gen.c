@@ -3,6 +3,7 @@
  * and the expectations file.
  *
  *   corpusgen --out DIR --count N --seed S [--keys-dir DIR] [--lf PERCENT]
+ *             [--selectors N]
  *
  * For each message: draw a size (log-normal, median about 10 KB, capped
  * at 8 MB), write author fields and a body (text.c, header.c), plan the
@@ -16,7 +17,9 @@
  * Message |seq| draws from its own random stream (seed, seq), and storage
  * choices (line endings, cur/ or new/, flags) from a second one, so a
  * message does not depend on the messages before it and --lf changes
- * nothing but line endings.
+ * nothing but line endings.  The exception is --selectors N, which gives
+ * the signatures N numbered selector names in the order they are needed
+ * (selpool.c); the zone file, written last, publishes those too.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -48,6 +51,7 @@ struct options {
 	uint64_t count;
 	uint64_t seed;
 	unsigned lf;
+	uint32_t selectors; /* --selectors N; 0: the fixed selector names */
 };
 
 struct stats {
@@ -62,6 +66,7 @@ struct gen {
 	struct options opt;
 	struct keyring kr;
 	struct signer sg;
+	struct selpool pool;
 	struct message m;
 	struct gbuf out, tmp, expected;
 	struct stats st;
@@ -72,7 +77,7 @@ usage(const char *why)
 {
 	fprintf(stderr,
 	    "corpusgen: %s\nusage: corpusgen --out DIR --count N "
-	    "--seed S [--keys-dir DIR] [--lf PERCENT]\n",
+	    "--seed S [--keys-dir DIR] [--lf PERCENT] [--selectors N]\n",
 	    why);
 	exit(2);
 }
@@ -109,7 +114,8 @@ parse_args(struct options *o, int argc, char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			printf("usage: corpusgen --out DIR --count N --seed S "
-			       "[--keys-dir DIR] [--lf PERCENT]\n");
+			       "[--keys-dir DIR] [--lf PERCENT] "
+			       "[--selectors N]\n");
 			exit(0);
 		}
 		if (i + 1 >= argc) {
@@ -137,6 +143,17 @@ parse_args(struct options *o, int argc, char **argv)
 				usage("--lf wants a percentage, 0 to 100");
 			}
 			o->lf = (unsigned)n;
+		} else if (strcmp(a, "--selectors") == 0) {
+			if (!parse_u64(v, &n) ||
+			    (n != 0 && n < selpool_min()) || n > SELPOOL_MAX) {
+				char why[96];
+				(void)snprintf(why, sizeof(why),
+				    "--selectors wants 0 or a number from %u "
+				    "to %u",
+				    selpool_min(), SELPOOL_MAX);
+				usage(why);
+			}
+			o->selectors = (uint32_t)n;
 		} else {
 			usage("unknown option");
 		}
@@ -366,8 +383,8 @@ put_expected(struct gen *g, const char *file, const struct msg_plan *p)
 	for (size_t k = p->num_sigs; k-- > 0;) {
 		const struct sig_plan *s = &p->sigs[k];
 		gbuf_printf(&g->expected, "%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\n",
-		    file, p->num_sigs - 1 - k, s->d, s->sel->name,
-		    plan_a_text(s), plan_c_text(s), s->result, s->code);
+		    file, p->num_sigs - 1 - k, s->d, s->s, plan_a_text(s),
+		    plan_c_text(s), s->result, s->code);
 		g->st.sigs++;
 		for (size_t c = 0; c < 8; c++) {
 			if (strcmp(codes[c], s->code) == 0) {
@@ -397,6 +414,15 @@ gen_message(struct gen *g, uint64_t seq)
 	text_build(m, &info, &r, &req);
 	struct msg_plan plan;
 	plan_message(&plan, &r, is_signed ? origin : NULL);
+	for (size_t k = 0; k < plan.num_sigs; k++) {
+		if (!selpool_name(&g->pool, &plan.sigs[k])) {
+			fprintf(stderr,
+			    "corpusgen: message %llu: cannot name its "
+			    "selector\n",
+			    (unsigned long long)seq);
+			return false;
+		}
+	}
 
 	/* The timeline: signatures oldest first, relay hops between them,
 	 * the remaining hops after the last one.  At least one hop follows
@@ -531,6 +557,7 @@ gen_cleanup(struct gen *g)
 {
 	keys_free(&g->kr);
 	signer_cleanup(&g->sg);
+	selpool_cleanup(&g->pool);
 	gbuf_free(&g->m.head);
 	gbuf_free(&g->m.body);
 	gbuf_free(&g->out);
@@ -554,7 +581,7 @@ main(int argc, char **argv)
 		crypto_cleanup();
 		return 1;
 	}
-	if (!signer_init(&g.sg)) {
+	if (!signer_init(&g.sg) || !selpool_init(&g.pool, g.opt.selectors)) {
 		fprintf(stderr, "corpusgen: out of memory\n");
 		gen_cleanup(&g);
 		return 1;
@@ -577,17 +604,15 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
-	struct gbuf zone = { 0 };
-	keys_zone(&g.kr, &zone);
-	bool ok = write_path(&g, "keys.zone", &zone, -1);
-	gbuf_free(&zone);
-	if (!ok) {
-		goto out;
+	char selectors_arg[32] = "";
+	if (g.opt.selectors > 0) {
+		(void)snprintf(selectors_arg, sizeof(selectors_arg),
+		    " --selectors %u", g.opt.selectors);
 	}
 	gbuf_printf(&g.expected,
 	    "# expected.tsv - the verdicts authsweep must report for this "
 	    "corpus.\n"
-	    "# corpusgen --count %llu --seed %llu --lf %u\n"
+	    "# corpusgen --count %llu --seed %llu --lf %u%s\n"
 	    "# One line per DKIM-Signature field, and one line with idx \"-\" "
 	    "per unsigned message.\n"
 	    "# file: the message, relative to this directory; idx: 0-based "
@@ -599,13 +624,22 @@ main(int argc, char **argv)
 	    "# time (its newest Received date).\n"
 	    "file\tidx\td\ts\ta\tc\tresult\tcode\n",
 	    (unsigned long long)g.opt.count, (unsigned long long)g.opt.seed,
-	    g.opt.lf);
+	    g.opt.lf, selectors_arg);
 	for (uint64_t seq = 1; seq <= g.opt.count; seq++) {
 		if (!gen_message(&g, seq)) {
 			goto out;
 		}
 	}
 	if (!write_path(&g, "expected.tsv", &g.expected, -1)) {
+		goto out;
+	}
+	/* Last, because --selectors names keys as the messages need them. */
+	struct gbuf zone = { 0 };
+	keys_zone(&g.kr, &zone);
+	selpool_zone(&g.pool, &g.kr, &zone);
+	bool ok = write_path(&g, "keys.zone", &zone, -1);
+	gbuf_free(&zone);
+	if (!ok) {
 		goto out;
 	}
 	printf("corpusgen: %llu messages (%llu unsigned, %llu with LF line "
@@ -617,6 +651,10 @@ main(int argc, char **argv)
 	for (size_t c = 0; c < 8; c++) {
 		printf("  %-10s %llu\n", codes[c],
 		    (unsigned long long)g.st.by_code[c]);
+	}
+	if (g.opt.selectors > 0) {
+		printf("  selector names: %u of --selectors %u\n", g.pool.next,
+		    g.opt.selectors);
 	}
 	rc = 0;
 out:

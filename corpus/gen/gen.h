@@ -17,7 +17,7 @@
  * util.c (PRNG, byte buffers, dates), words.c (vocabulary), text.c
  * (bodies), header.c (header fields), plan.c (which signatures, which
  * faults, which verdicts), sign.c (the DKIM signer), keys.c (key files and
- * the zone file).
+ * the zone file), selpool.c (the numbered selector names of --selectors).
  */
 #ifndef AUTHSWEEP_CORPUS_GEN_GEN_H
 #define AUTHSWEEP_CORPUS_GEN_GEN_H
@@ -167,6 +167,12 @@ void keys_free(struct keyring *kr);
  * selector to |out|. */
 void keys_zone(const struct keyring *kr, struct gbuf *out);
 
+/* keys_txt appends the TXT rdata that selector |s| publishes (its key, or
+ * an empty p= when it is revoked) to |out|, ending in a line break;
+ * |style| varies the layout.  |s| must not be SEL_ABSENT. */
+void keys_txt(struct gbuf *out, const struct keyring *kr,
+    const struct selector *s, unsigned style);
+
 /* ---- the message being built --------------------------------------------- */
 
 /* enum hdr_id names the header fields a signature may cover. */
@@ -305,6 +311,7 @@ struct sig_plan {
 	enum canon_mode hc, bc;
 	enum c_form cform;
 	char d[64]; /* d= as written (case may vary) */
+	char s[32]; /* s= as written: sel->name, or a numbered name */
 	bool has_t;
 	int64_t t; /* signing time, also when t= is not written */
 	enum x_kind xk;
@@ -365,6 +372,50 @@ const char *plan_c_text(const struct sig_plan *s);
 
 /* plan_a_text returns the a= text of |s|. */
 const char *plan_a_text(const struct sig_plan *s);
+
+/* ---- selpool.c ----------------------------------------------------------- */
+
+/* SELPOOL_MAX bounds --selectors (a guard against typing mistakes). */
+#define SELPOOL_MAX 10000000u
+
+/* struct selpool_sel (selpool.c) is one selector and its names. */
+struct selpool_sel;
+
+/* struct selpool hands out the selector names of --selectors N: N names
+ * "<selector>-<number>" (number 00000 to N-1), each bound, when first
+ * used, to the selector whose key it publishes.  While unbound numbers
+ * remain, every signature takes the next one; after that each selector
+ * reuses its own names in turn.  Enough numbers are held back for the
+ * selectors not yet used that each of them gets at least one. */
+struct selpool {
+	uint32_t max;    /* N; 0 when --selectors was not given */
+	uint32_t next;   /* numbers bound so far */
+	size_t unseen;   /* selectors with no name yet */
+	uint32_t *owner; /* owner[n]: index in |sels| of number n */
+	struct selpool_sel *sels;
+	size_t num_sels;
+};
+
+/* selpool_min returns the smallest N --selectors accepts: one name per
+ * selector of gen_domains. */
+uint32_t selpool_min(void);
+
+/* selpool_init prepares |p| for |max| names (0: leave every selector
+ * name as it is).  False when out of memory. */
+bool selpool_init(struct selpool *p, uint32_t max);
+
+/* selpool_name replaces s->s with the numbered name |s| takes; it does
+ * nothing when p->max is 0.  False when out of memory, or when s->sel is
+ * not a selector of gen_domains (a programming error). */
+bool selpool_name(struct selpool *p, struct sig_plan *s);
+
+/* selpool_zone appends the records of every bound name that is not
+ * deliberately absent to the master file |z|. */
+void selpool_zone(
+    const struct selpool *p, const struct keyring *kr, struct gbuf *z);
+
+/* selpool_cleanup releases what selpool_init and selpool_name made. */
+void selpool_cleanup(struct selpool *p);
 
 /* ---- sign.c -------------------------------------------------------------- */
 

@@ -272,6 +272,18 @@ put_key_record(struct gbuf *z, const struct keyring *kr,
 	gbuf_puts(z, " )\n");
 }
 
+void
+keys_txt(struct gbuf *z, const struct keyring *kr, const struct selector *s,
+    unsigned style)
+{
+	if (s->state == SEL_REVOKED) {
+		gbuf_printf(z, "\"v=DKIM1; k=%s; p=\"\n",
+		    key_is_ed(s->key) ? "ed25519" : "rsa");
+		return;
+	}
+	put_key_record(z, kr, s, style);
+}
+
 static void
 put_domain_relative(
     struct gbuf *z, const struct keyring *kr, const struct domain *d)

@@ -62,6 +62,7 @@ set_selector(struct sig_plan *s, struct rng *r)
 	} else {
 		s->sel = live;
 	}
+	(void)snprintf(s->s, sizeof(s->s), "%s", s->sel->name);
 	/* Absent and revoked selectors publish no key: sign with any key of
 	 * the right type. */
 	s->key = s->sel->state == SEL_LIVE ? s->sel->key : live->key;

@@ -150,7 +150,7 @@ build_field(struct signer *sg, const struct sig_plan *s, struct rng *r,
 		fold_tag(&f, "c", plan_c_text(s), true);
 	}
 	fold_tag(&f, "d", s->d, true);
-	fold_tag(&f, "s", s->sel->name, true);
+	fold_tag(&f, "s", s->s, true);
 	if (s->has_t) {
 		(void)snprintf(num, sizeof(num), "%lld", (long long)s->t);
 		fold_tag(&f, "t", num, true);

@@ -11,6 +11,8 @@
 #   make fuzz-smoke           run each fuzz target briefly (FUZZ_SECONDS)
 #   make bench                benchmark on a 100k-message corpus (bench/README.md)
 #   make bench-smoke          the same benchmark, tiny, to check that it runs
+#   make bench-dns            verify with keys from NSD behind 20 ms of latency,
+#                             cold cache against warm (bench/README.md)
 #   make deps                 install the Debian packages build and tests need
 #   make check-layers         enforce the folder layering and banned calls
 #   make format / format-check
@@ -88,19 +90,23 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 VECTOR_SRCS := $(wildcard tests/vectors/*.c)
 VECTOR_BIN := $(BUILD)/tests/run_vectors
-TEST_SUPPORT_SRCS := $(wildcard tests/support/*.c)
+# dnsdelay.c is a program of its own (below), not linked into the tests.
+TEST_SUPPORT_SRCS := $(filter-out tests/support/dnsdelay.c,\
+	$(wildcard tests/support/*.c))
 TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/%.o)
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 REPLAY_BIN := $(BUILD)/tests/fuzz_replay
+DNSDELAY := $(BUILD)/tests/dnsdelay
 
 .SECONDARY:
 
 .PHONY: all check unit vectors e2e dns-test diff demo fuzz fuzz-smoke deps \
-	check-layers check-headers format format-check bench bench-smoke clean
+	check-layers check-headers format format-check bench bench-smoke \
+	bench-dns clean
 
-all: $(PROG) $(GEN)
+all: $(PROG) $(GEN) $(DNSDELAY)
 ifeq ($(MODE)-$(CC_NAME),release-gcc)
 	$(Q)ln -sfn $(PROG) authsweep
 else ifeq ($(MODE),release)
@@ -164,6 +170,13 @@ $(NO_URING): tests/e2e/no_uring.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(BASE_CFLAGS) -O1 $(WARN) -o $@ $<
 
+# The UDP delay relay bench/dns.sh puts in front of NSD when the kernel
+# has no netem qdisc.
+$(DNSDELAY): tests/support/dnsdelay.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(OPT) $(WARN) $(LDSAN) -o $@ $<
+
 e2e: $(PROG) $(GEN) $(NO_URING)
 	@echo "  TEST    end to end"
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) tests/e2e/run.sh
@@ -171,16 +184,19 @@ e2e: $(PROG) $(GEN) $(NO_URING)
 		tests/e2e/engine.sh
 
 RESOLVER_TEST := $(BUILD)/tests/test_resolver
+LIVE_TEST := $(BUILD)/tests/test_live
 
-$(RESOLVER_TEST): $(BUILD)/tests/dns/test_resolver.o $(TEST_SUPPORT_OBJS) \
+$(BUILD)/tests/test_%: $(BUILD)/tests/dns/test_%.o $(TEST_SUPPORT_OBJS) \
 		$(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS) $(MALLOC_LIBS)
 
-dns-test: $(RESOLVER_TEST)
+dns-test: $(RESOLVER_TEST) $(LIVE_TEST) $(PROG) $(GEN) $(DNSDELAY)
 	@echo "  TEST    live DNS (NSD on loopback)"
-	$(Q)RESOLVER_TEST=$(RESOLVER_TEST) tests/dns/run.sh
+	$(Q)RESOLVER_TEST=$(RESOLVER_TEST) LIVE_TEST=$(LIVE_TEST) \
+		AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) DNSDELAY=$(DNSDELAY) \
+		tests/dns/run.sh
 
 diff: $(PROG) $(GEN)
 	@echo "  TEST    differential (python3-dkim)"
@@ -301,6 +317,11 @@ bench-smoke: $(PROG) $(GEN)
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) BENCH_DIR=build/bench-smoke \
 		BENCH_COUNT=2000 BENCH_SMALL=500 BENCH_RUNS=1 BENCH_ROUNDS=1 BENCH_WARMUP=0 \
 		OPENSSL_SECONDS=1 BENCH_ENFORCE=0 bench/run.sh
+
+# Cold against warm DNS cache, keys from NSD behind 20 ms of latency each
+# way (knobs DNSBENCH_*: bench/README.md).
+bench-dns: $(PROG) $(GEN) $(DNSDELAY)
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) DNSDELAY=$(DNSDELAY) bench/dns.sh
 
 clean:
 	rm -rf build authsweep

@@ -14,3 +14,5 @@ nsd_start "$W/nsd" example.test tests/dns/example.test.zone \
 	keys.test tests/dns/keys.test.zone other.test tests/dns/other.test.zone
 AUTHSWEEP_TEST_DNS=127.0.0.1:$NSD_PORT "$RESOLVER_TEST"
 AUTHSWEEP_TEST_DNS=127.0.0.1:$NSD_PORT "$LIVE_TEST"
+nsd_stop
+tests/dns/engine.sh

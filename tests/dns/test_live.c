@@ -265,6 +265,8 @@ test_no_key(void **state)
 	    "NXDOMAIN");
 	expect(
 	    c, "x", "ns.keys.test", AUTH_PERMERROR, DKIM_R_NO_KEY, "NXDOMAIN");
+	expect(
+	    c, "nodata", "keys.test", AUTH_PERMERROR, DKIM_R_NO_KEY, "no TXT");
 	dns_cache_free(c);
 }
 

@@ -149,7 +149,7 @@ park(struct worker_ctx *w, struct batch *b, size_t job, const uint8_t *data,
     size_t len, int64_t mtime)
 {
 	bool copy = b->jobs[job].kind != JOB_INLINE;
-	if (copy && w->parked_bytes + len > PROCESS_PARK_BUDGET) {
+	if (copy && w->parked_bytes + len > w->park_budget) {
 		return false;
 	}
 	struct parked *p = malloc(sizeof(*p) + (copy ? len : 0));

@@ -47,6 +47,7 @@ struct worker_ctx {
 	struct pool *pool;
 	struct parked *parked_head, **parked_tail;
 	size_t parked_bytes;
+	size_t park_budget; /* PROCESS_PARK_BUDGET, lower in tests */
 	bool (*ready)(const void *handle); /* dns_cache_ready */
 };
 

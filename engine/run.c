@@ -5,6 +5,8 @@
  * AUTHSWEEP_CHECKPOINT_RECORDS sets the checkpoint interval, and
  * AUTHSWEEP_TEST_KILL_AFTER=N makes the process kill itself with SIGKILL
  * once N records are written, wherever that falls between checkpoints.
+ * AUTHSWEEP_TEST_PARK_BUDGET sets the bytes a worker may set aside while
+ * keys are pending (engine/process.h), so that tests reach the limit.
  */
 #include "engine/run.h"
 
@@ -535,6 +537,8 @@ start_threads(struct run *r, enum io_mode io, uint64_t skip)
 		w->ctx.dns = dns_sources_view(&r->sources, &w->ctx.waits);
 		w->ctx.pool = r->pool;
 		w->ctx.parked_tail = &w->ctx.parked_head;
+		w->ctx.park_budget =
+		    env_u64("AUTHSWEEP_TEST_PARK_BUDGET", PROCESS_PARK_BUDGET);
 		w->ctx.ready = dns_cache_ready;
 		arena_init(&w->ctx.arena, (size_t)1 << 20);
 		w->ctx.verifier = dkim_verifier_new();

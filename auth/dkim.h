@@ -93,6 +93,11 @@ enum dkim_reason {
 	/* Cryptography: fail. */
 	DKIM_R_BODY_HASH, /* bh= does not match the body */
 	DKIM_R_SIGNATURE, /* b= does not verify */
+	/* ARC fields (RFC 8617 §4.1): permerror. */
+	DKIM_R_BAD_INSTANCE, /* i= is not an instance number 1..50 */
+	DKIM_R_SEAL_H,       /* an ARC-Seal has h= (§4.1.3) */
+	DKIM_R_BAD_CV,       /* cv= is not none, pass or fail */
+	DKIM_R_AMS_SIGNS_AS, /* an AMS h= names ARC-Seal (§4.1.2) */
 	/* Not evaluated. */
 	DKIM_R_SKIPPED,  /* over DKIM_MAX_SIGS_EVALUATED: neutral */
 	DKIM_R_INTERNAL, /* out of memory or OpenSSL failure */
@@ -132,6 +137,9 @@ struct dkim_sig {
 	/* missing names the first required tag found absent, for the
 	 * reason text; a static string. */
 	const char *missing;
+	/* ARC fields: the instance (i=) and, for an ARC-Seal, cv=. */
+	unsigned instance;
+	struct span cv;
 };
 
 /* struct dkim_tag_rule says how one tag of a signature field is handled:
@@ -153,8 +161,14 @@ struct dkim_sig_rules {
 	enum dkim_reason (*finish)(struct dkim_sig *sig, struct arena *a);
 };
 
-/* dkim_signature_rules is the rule table of DKIM-Signature fields. */
+/* dkim_signature_rules is the rule table of DKIM-Signature fields;
+ * arc_ams_rules of ARC-Message-Signature fields (RFC 8617 §4.1.2: the
+ * DKIM-Signature tags, without v=, with i= the instance, and no From
+ * requirement); arc_seal_rules of ARC-Seal fields (§4.1.3: a b cv d i s t,
+ * no h=, relaxed header canonicalization implied). */
 extern const struct dkim_sig_rules dkim_signature_rules;
+extern const struct dkim_sig_rules arc_ams_rules;
+extern const struct dkim_sig_rules arc_seal_rules;
 
 /* dkim_sig_parse parses field |f| under |rules| into |*out|.  It returns
  * DKIM_R_OK or the reason the signature is unusable; |*out| keeps whatever

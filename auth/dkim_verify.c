@@ -13,12 +13,14 @@
 #include <string.h>
 
 #include "auth/dkim.h"
+#include "auth/internal.h"
 #include "canon/bodycanon.h"
 #include "canon/hdrcanon.h"
 
 /* DKIM_BODY_SLOTS: distinct (canonicalization, hash, l=) triples per
- * message; at most one per evaluated signature. */
-#define DKIM_BODY_SLOTS DKIM_MAX_SIGS_EVALUATED
+ * message; at most one per evaluated signature, DKIM-Signature or
+ * ARC-Message-Signature. */
+#define DKIM_BODY_SLOTS (DKIM_MAX_SIGS_EVALUATED + ARC_MAX_AMS_EVALUATED)
 
 struct dkim_verifier {
 	struct pk_verifier *pk;
@@ -174,8 +176,8 @@ set_error(struct dkim_result *r, enum dkim_reason why)
 
 /* check_key applies the key record to the signature.  It returns false with
  * the result set when the signature cannot pass. */
-static bool
-check_key(struct dkim_result *r, const struct dkim_sig *sig,
+bool
+dkim__check_key(struct dkim_result *r, const struct dkim_sig *sig,
     const struct dns_view *dns, int64_t now, const struct dkim_key **out_key,
     bool *pending)
 {
@@ -233,8 +235,8 @@ check_key(struct dkim_result *r, const struct dkim_sig *sig,
 
 /* policy_reason returns the RFC 8301 objection to a usable signature, or
  * DKIM_R_OK. */
-static enum dkim_reason
-policy_reason(const struct dkim_sig *sig, const struct dkim_key *key)
+enum dkim_reason
+dkim__policy_reason(const struct dkim_sig *sig, const struct dkim_key *key)
 {
 	if (key->type == PUBKEY_RSA && key->bits > RSA_MAX_BITS) {
 		return DKIM_R_KEY_TOO_LARGE;
@@ -367,10 +369,10 @@ check_crypto(struct dkim_verifier *v, struct pending *p,
  * the signature still needs its hashes checked. */
 static bool
 prepare(struct dkim_sig *sig, struct dkim_result *r, const struct msg_field *f,
-    const struct dns_view *dns, int64_t now, struct arena *a,
-    const struct dkim_key **key, bool *pending)
+    const struct dkim_sig_rules *rules, const struct dns_view *dns, int64_t now,
+    struct arena *a, const struct dkim_key **key, bool *pending)
 {
-	enum dkim_reason why = dkim_sig_parse(sig, a, f, &dkim_signature_rules);
+	enum dkim_reason why = dkim_sig_parse(sig, a, f, rules);
 	r->d = sig->d;
 	r->s = sig->s;
 	r->a = sig->a;
@@ -389,10 +391,10 @@ prepare(struct dkim_sig *sig, struct dkim_result *r, const struct msg_field *f,
 		set_error(r, why);
 		return false;
 	}
-	if (!check_key(r, sig, dns, now, key, pending)) {
+	if (!dkim__check_key(r, sig, dns, now, key, pending)) {
 		return false;
 	}
-	why = policy_reason(sig, *key);
+	why = dkim__policy_reason(sig, *key);
 	if (why != DKIM_R_OK) {
 		set_result(r, AUTH_POLICY, why);
 		if (why == DKIM_R_KEY_TOO_LARGE) {
@@ -404,16 +406,61 @@ prepare(struct dkim_sig *sig, struct dkim_result *r, const struct msg_field *f,
 }
 
 bool
-dkim_verify(struct dkim_verifier *v, struct dkim_outcome *out,
+dkim__run(struct dkim_verifier *v, struct dkim__job *jobs, size_t num_jobs,
     const struct msg *m, const struct dns_view *dns, int64_t now,
-    struct arena *a)
+    struct arena *a, uint64_t hashed[DIGEST_NUM_ALGS], bool *pending)
 {
-	static const struct span sig_name = { (const uint8_t *)"DKIM-Signature",
-		14 };
+	struct pending *pend = arena_calloc(a, num_jobs + 1, sizeof(*pend));
+	struct body_req *reqs = arena_calloc(a, DKIM_BODY_SLOTS, sizeof(*reqs));
+	if (pend == NULL || reqs == NULL) {
+		return false;
+	}
+	size_t num_pend = 0, num_reqs = 0;
+	for (size_t i = 0; i < num_jobs && num_reqs < DKIM_BODY_SLOTS; i++) {
+		struct dkim__job *j = &jobs[i];
+		struct dkim_sig *sig = arena_alloc(a, sizeof(*sig));
+		j->sig = sig;
+		if (sig == NULL) {
+			set_result(j->res, AUTH_TEMPERROR, DKIM_R_INTERNAL);
+			continue;
+		}
+		const struct dkim_key *key = NULL;
+		if (!prepare(sig, j->res, j->field, j->rules, dns, now, a, &key,
+		        pending)) {
+			continue;
+		}
+		struct pending *p = &pend[num_pend++];
+		p->sig = sig;
+		p->key = key;
+		p->res = j->res;
+		p->body = add_body_req(reqs, &num_reqs, sig->bcanon, sig->hash,
+		    sig->has_l ? sig->l : UINT64_MAX);
+	}
+	if (*pending) {
+		/* Every key was asked for; no hashing until all are in. */
+		return true;
+	}
+	hash_bodies(v, reqs, num_reqs, m->body);
+	for (size_t i = 0; i < num_reqs; i++) {
+		hashed[reqs[i].alg] += v->body[i].bytes;
+	}
+	for (size_t i = 0; i < num_pend; i++) {
+		check_crypto(v, &pend[i], &reqs[pend[i].body], m, a, hashed);
+	}
+	return true;
+}
+
+static const struct span dkim_sig_name = { (const uint8_t *)"DKIM-Signature",
+	14 };
+
+bool
+dkim__collect(struct dkim_outcome *out, const struct msg *m, struct arena *a,
+    struct dkim__job *jobs, size_t *num_jobs)
+{
 	memset(out, 0, sizeof(*out));
 	size_t total = 0;
 	for (size_t i = 0; i < m->num_fields; i++) {
-		total += msg_field_is(&m->fields[i], sig_name);
+		total += msg_field_is(&m->fields[i], dkim_sig_name);
 	}
 	if (total == 0) {
 		return true;
@@ -421,60 +468,60 @@ dkim_verify(struct dkim_verifier *v, struct dkim_outcome *out,
 	size_t listed =
 	    total < DKIM_MAX_SIGS_LISTED ? total : DKIM_MAX_SIGS_LISTED;
 	out->sigs = arena_calloc(a, listed, sizeof(*out->sigs));
-	struct pending *pend =
-	    arena_calloc(a, DKIM_MAX_SIGS_EVALUATED, sizeof(*pend));
-	struct body_req *reqs = arena_calloc(a, DKIM_BODY_SLOTS, sizeof(*reqs));
-	if (out->sigs == NULL || pend == NULL || reqs == NULL) {
+	if (out->sigs == NULL) {
 		return false;
 	}
 	out->num_unlisted = total - listed;
-	size_t num_pend = 0, num_reqs = 0;
-
 	for (size_t i = 0; i < m->num_fields && out->num_sigs < listed; i++) {
 		const struct msg_field *f = &m->fields[i];
-		if (!msg_field_is(f, sig_name)) {
+		if (!msg_field_is(f, dkim_sig_name)) {
 			continue;
 		}
 		struct dkim_result *r = &out->sigs[out->num_sigs++];
 		r->field_index = i;
-		struct dkim_sig *sig = arena_alloc(a, sizeof(*sig));
-		if (sig == NULL) {
-			set_result(r, AUTH_TEMPERROR, DKIM_R_INTERNAL);
-			continue;
-		}
 		if (out->num_sigs > DKIM_MAX_SIGS_EVALUATED) {
 			/* Parse for the report only. */
-			(void)dkim_sig_parse(sig, a, f, &dkim_signature_rules);
-			r->d = sig->d;
-			r->s = sig->s;
-			r->a = sig->a;
-			r->c = sig->c;
+			struct dkim_sig sig;
+			(void)dkim_sig_parse(&sig, a, f, &dkim_signature_rules);
+			r->d = sig.d;
+			r->s = sig.s;
+			r->a = sig.a;
+			r->c = sig.c;
 			set_result(r, AUTH_NEUTRAL, DKIM_R_SKIPPED);
 			continue;
 		}
-		const struct dkim_key *key = NULL;
-		if (!prepare(sig, r, f, dns, now, a, &key, &out->pending)) {
-			continue;
-		}
-		struct pending *p = &pend[num_pend++];
-		p->sig = sig;
-		p->key = key;
-		p->res = r;
-		p->body = add_body_req(reqs, &num_reqs, sig->bcanon, sig->hash,
-		    sig->has_l ? sig->l : UINT64_MAX);
-	}
-
-	if (out->pending) {
-		/* Every key was asked for; no hashing until all are in. */
-		return true;
-	}
-	hash_bodies(v, reqs, num_reqs, m->body);
-	for (size_t i = 0; i < num_reqs; i++) {
-		out->hashed_bytes[reqs[i].alg] += v->body[i].bytes;
-	}
-	for (size_t i = 0; i < num_pend; i++) {
-		check_crypto(
-		    v, &pend[i], &reqs[pend[i].body], m, a, out->hashed_bytes);
+		jobs[(*num_jobs)++] =
+		    (struct dkim__job){ f, &dkim_signature_rules, r, NULL };
 	}
 	return true;
+}
+
+bool
+dkim_verify(struct dkim_verifier *v, struct dkim_outcome *out,
+    const struct msg *m, const struct dns_view *dns, int64_t now,
+    struct arena *a)
+{
+	struct dkim__job jobs[DKIM_MAX_SIGS_EVALUATED];
+	size_t num_jobs = 0;
+	if (!dkim__collect(out, m, a, jobs, &num_jobs)) {
+		return false;
+	}
+	return dkim__run(v, jobs, num_jobs, m, dns, now, a, out->hashed_bytes,
+	    &out->pending);
+}
+
+struct digest *
+dkim__header_digest(struct dkim_verifier *v)
+{
+	return &v->hdr;
+}
+
+bool
+dkim__check_signature(struct dkim_verifier *v, const struct dkim_sig *sig,
+    const struct dkim_key *key, struct span digest)
+{
+	struct span b = span_make(sig->b, sig->b_len);
+	return sig->key_type == PUBKEY_ED25519
+	    ? pk_verifier_ed25519(v->pk, key->pk, digest, b)
+	    : pk_verifier_rsa(v->pk, key->pk, sig->hash, digest, b);
 }

@@ -18,4 +18,46 @@ enum dkim_reason dkim__tag_b(
 enum dkim_reason dkim__tag_bh(
     struct dkim_sig *sig, struct span v, struct arena *a);
 
+/* struct dkim__job is one signature field to verify under |rules|
+ * (DKIM-Signature or ARC-Message-Signature), its result in |res|; |sig| is
+ * set to the parsed signature. */
+struct dkim__job {
+	const struct msg_field *field;
+	const struct dkim_sig_rules *rules;
+	struct dkim_result *res;
+	struct dkim_sig *sig;
+};
+
+/* dkim__collect lists the DKIM-Signature fields of |m| in |out| and adds
+ * a job for each one to evaluate to |jobs| (DKIM_MAX_SIGS_EVALUATED
+ * entries at most). */
+bool dkim__collect(struct dkim_outcome *out, const struct msg *m,
+    struct arena *a, struct dkim__job *jobs, size_t *num_jobs);
+
+/* dkim__run verifies |jobs| together: every key first, then one body
+ * pass per body canonicalization for all of them, then each header hash
+ * and signature.  Bytes hashed are added to |hashed|; a pending key sets
+ * |*pending| and nothing is hashed.  False only when out of memory. */
+bool dkim__run(struct dkim_verifier *v, struct dkim__job *jobs, size_t num_jobs,
+    const struct msg *m, const struct dns_view *dns, int64_t now,
+    struct arena *a, uint64_t hashed[DIGEST_NUM_ALGS], bool *pending);
+
+/* dkim__check_key fetches and checks the key of |sig| (RFC 6376 §6.1.2,
+ * §3.6.1); false with |r| set when the signature cannot pass. */
+bool dkim__check_key(struct dkim_result *r, const struct dkim_sig *sig,
+    const struct dns_view *dns, int64_t now, const struct dkim_key **out_key,
+    bool *pending);
+
+/* dkim__policy_reason returns the RFC 8301 objection to |sig| under
+ * |key|, or DKIM_R_OK. */
+enum dkim_reason dkim__policy_reason(
+    const struct dkim_sig *sig, const struct dkim_key *key);
+
+/* dkim__header_digest returns the verifier's header hash context. */
+struct digest *dkim__header_digest(struct dkim_verifier *v);
+
+/* dkim__check_signature checks b= of |sig| over |digest| with |key|. */
+bool dkim__check_signature(struct dkim_verifier *v, const struct dkim_sig *sig,
+    const struct dkim_key *key, struct span digest);
+
 #endif /* AUTHSWEEP_AUTH_INTERNAL_H */

@@ -77,6 +77,12 @@ static const struct reason_info dkim_reasons[DKIM_R_NUM] = {
 	[DKIM_R_KEY_TOO_LARGE] = { "key-large", "RSA key over 8192 bits" },
 	[DKIM_R_BODY_HASH] = { "bh", "body hash did not verify" },
 	[DKIM_R_SIGNATURE] = { "sig", "signature did not verify" },
+	[DKIM_R_BAD_INSTANCE] = { "instance",
+	    "i= is not an ARC instance (1 to 50)" },
+	[DKIM_R_SEAL_H] = { "seal-h", "ARC-Seal has an h= tag" },
+	[DKIM_R_BAD_CV] = { "cv", "cv= is not none, pass or fail" },
+	[DKIM_R_AMS_SIGNS_AS] = { "ams-signs-as",
+	    "ARC-Message-Signature signs ARC-Seal" },
 	[DKIM_R_SKIPPED] = { "skipped", "not evaluated: signature limit" },
 	[DKIM_R_INTERNAL] = { "internal", "internal error" },
 };

@@ -28,6 +28,16 @@
  * SHOULD limit the number of signatures they attempt to validate." */
 #define DKIM_MAX_SIGS_EVALUATED 10
 
+/* ARC_MAX_SETS: RFC 8617 §5.2 step 1, more ARC sets than this make the
+ * chain fail. */
+#define ARC_MAX_SETS 50
+
+/* ARC_MAX_AMS_EVALUATED is how many ARC-Message-Signatures of one message
+ * are verified: the newest always (RFC 8617 §5.2 step 4), older ones, for
+ * the oldest instance that still passes (step 5, a MAY), down to this
+ * many. */
+#define ARC_MAX_AMS_EVALUATED 8
+
 /* DKIM_MAX_SIGS_LISTED caps the DKIM-Signature fields listed in one result
  * record; further fields are only counted, so that a hostile message cannot
  * inflate the results file. */

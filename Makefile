@@ -160,9 +160,26 @@ unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do \
 		echo "  TEST    $$t"; $$t; done
 
-vectors: $(VECTOR_BIN)
+# The ARC suites: ValiMail's YAML, turned into a plain file first.
+ARC_VECTOR_BIN := $(BUILD)/tests/run_arc
+ARC_VALIMAIL := $(BUILD)/tests/arc-valimail.txt
+
+vectors: $(VECTOR_BIN) $(ARC_VECTOR_BIN) $(ARC_VALIMAIL)
 	@echo "  TEST    conformance vectors"
 	$(Q)$(VECTOR_BIN)
+	$(Q)ARC_VALIMAIL=$(ARC_VALIMAIL) $(ARC_VECTOR_BIN)
+
+
+$(ARC_VECTOR_BIN): $(BUILD)/tests/vectors/arc/run_arc.o \
+		$(BUILD)/tests/vectors/vectors.o $(TEST_SUPPORT_OBJS) $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS) $(MALLOC_LIBS)
+
+$(ARC_VALIMAIL): tests/vectors/arc_valimail.py \
+		tests/vectors/conformance/arc-valimail/arc-draft-validation-tests.yml
+	@mkdir -p $(dir $@)
+	$(Q)/usr/bin/python3 $^ >$@.tmp && mv $@.tmp $@
 
 NO_URING := $(BUILD)/tests/no_uring
 

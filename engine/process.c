@@ -101,6 +101,7 @@ process_message(struct worker_ctx *w, struct batch *b, struct outbuf *out,
 	dns_waits_clear(&w->waits);
 	struct msg m;
 	struct dkim_outcome outcome;
+	struct arc_outcome arc;
 	enum msg_status ms = msg_parse(&m, &w->arena, data, len);
 	if (ms == MSG_OK) {
 		int64_t t;
@@ -108,8 +109,8 @@ process_message(struct worker_ctx *w, struct batch *b, struct outbuf *out,
 			rec.time = t;
 			rec.time_source = TIME_RECEIVED;
 		}
-		if (!dkim_verify(w->verifier, &outcome, &m, &w->dns, rec.time,
-		        &w->arena)) {
+		if (!auth_verify(w->verifier, &outcome, &arc, &m, &w->dns,
+		        rec.time, &w->arena)) {
 			ms = MSG_ERR_NOMEM;
 		} else if (outcome.pending) {
 			return false;
@@ -126,6 +127,7 @@ process_message(struct worker_ctx *w, struct batch *b, struct outbuf *out,
 		return true;
 	}
 	rec.dkim = &outcome;
+	rec.arc = &arc;
 	stats_count_dkim(&b->stats, &outcome);
 	record_write(out, cfg->format, &rec);
 	return true;

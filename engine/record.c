@@ -127,6 +127,35 @@ canon_short(struct outbuf *b, struct span c)
 	outbuf_puts(b, "?");
 }
 
+/* compact_arc writes the ARC column: "none"; "pass:N:D" (N sets, the
+ * newest sealed by D); "fail/REASON@I:D" (I the instance that broke the
+ * chain, D its sealer, "-" when unknown). */
+static void
+compact_arc(struct outbuf *b, const struct arc_outcome *a)
+{
+	outbuf_put(b, "\t", 1);
+	if (a == NULL || a->result == ARC_NONE) {
+		outbuf_puts(b, "none");
+		return;
+	}
+	struct span d = span_empty();
+	if (a->result == ARC_PASS) {
+		d = a->inst[a->num_instances - 1].as.d;
+		outbuf_printf(b, "pass:%zu:", a->num_instances);
+	} else {
+		if (a->broken > 0 && a->broken <= a->num_instances) {
+			d = a->inst[a->broken - 1].as.d;
+		}
+		outbuf_printf(
+		    b, "fail/%s@%u:", arc_reason_code(a->reason), a->broken);
+	}
+	if (d.len > 0) {
+		put_escaped(b, d.p, d.len, true);
+	} else {
+		outbuf_puts(b, "-");
+	}
+}
+
 static void
 write_compact(struct outbuf *b, const struct record *r)
 {
@@ -141,14 +170,13 @@ write_compact(struct outbuf *b, const struct record *r)
 		outbuf_puts(b, "error:");
 		put_escaped(
 		    b, (const uint8_t *)r->error, strlen(r->error), false);
-		outbuf_puts(b, "\t-\n");
+		outbuf_puts(b, "\t-\t-\n");
 		return;
 	}
 	outbuf_puts(b, "ok\t");
 	const struct dkim_outcome *o = r->dkim;
 	if (o->num_sigs == 0) {
-		outbuf_puts(b, "-\n");
-		return;
+		outbuf_puts(b, "-");
 	}
 	for (size_t i = 0; i < o->num_sigs; i++) {
 		const struct dkim_result *s = &o->sigs[i];
@@ -172,6 +200,7 @@ write_compact(struct outbuf *b, const struct record *r)
 	if (o->num_unlisted > 0) {
 		outbuf_printf(b, " +%zu", o->num_unlisted);
 	}
+	compact_arc(b, r->arc);
 	outbuf_put(b, "\n", 1);
 }
 
@@ -304,6 +333,61 @@ json_sig(struct outbuf *b, const struct dkim_result *s)
 	outbuf_put(b, "}", 1);
 }
 
+/* json_arc_sig writes one seal's or AMS's result, as for DKIM. */
+static void
+json_arc_sig(struct outbuf *b, const char *key, const struct dkim_result *s,
+    bool evaluated)
+{
+	outbuf_printf(b, ",\"%s\":", key);
+	if (!evaluated) {
+		outbuf_puts(b, "null");
+		return;
+	}
+	outbuf_puts(b, "{\"result\":\"");
+	outbuf_puts(b, auth_verdict_str(s->verdict));
+	outbuf_puts(b, "\"");
+	json_key_span(b, "d", s->d);
+	json_key_span(b, "s", s->s);
+	json_key_str(b, "code", dkim_reason_code(s->reason));
+	json_reason(b, s);
+	outbuf_put(b, "}", 1);
+}
+
+/* json_arc writes "arc": result, why and where it broke, the oldest
+ * instance whose AMS passes, and each set (RFC 8617). */
+static void
+json_arc(struct outbuf *b, const struct arc_outcome *a)
+{
+	outbuf_puts(b, ",\"arc\":{\"result\":\"");
+	outbuf_puts(b, arc_result_str(a != NULL ? a->result : ARC_NONE));
+	outbuf_puts(b, "\"");
+	if (a == NULL || a->result == ARC_NONE) {
+		outbuf_puts(b, ",\"instances\":[]}");
+		return;
+	}
+	if (a->result == ARC_FAIL) {
+		json_key_str(b, "code", arc_reason_code(a->reason));
+		json_key_str(b, "reason", arc_reason_text(a->reason));
+		outbuf_printf(b, ",\"broken\":%u", a->broken);
+	}
+	if (a->oldest_pass > 0) {
+		outbuf_printf(b, ",\"oldest_pass\":%u", a->oldest_pass);
+	}
+	outbuf_puts(b, ",\"instances\":[");
+	for (size_t i = 0; i < a->num_instances; i++) {
+		const struct arc_instance *in = &a->inst[i];
+		outbuf_printf(b, "%s{\"i\":%u", i > 0 ? "," : "", in->i);
+		json_key_span(b, "d", in->as.d);
+		json_key_span(b, "s", in->as.s);
+		json_key_span(b, "cv", in->cv);
+		json_arc_sig(b, "ams", &in->ams, in->ams_evaluated);
+		json_arc_sig(b, "as", &in->as, in->as_evaluated);
+		json_key_span(b, "aar", in->aar);
+		outbuf_put(b, "}", 1);
+	}
+	outbuf_puts(b, "]}");
+}
+
 static void
 write_jsonl(struct outbuf *b, const struct record *r)
 {
@@ -331,6 +415,7 @@ write_jsonl(struct outbuf *b, const struct record *r)
 		outbuf_printf(
 		    b, ",\"dkim_unlisted\":%zu", r->dkim->num_unlisted);
 	}
+	json_arc(b, r->arc);
 	outbuf_puts(b, "}\n");
 }
 

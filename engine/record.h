@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/arc.h"
 #include "auth/dkim.h"
 
 /* struct outbuf is a growable byte buffer with a sticky allocation
@@ -62,6 +63,7 @@ struct record {
 	int64_t time;
 	enum time_source time_source;
 	const struct dkim_outcome *dkim; /* NULL when error is set */
+	const struct arc_outcome *arc;   /* NULL when error is set */
 };
 
 enum record_format { FORMAT_COMPACT, FORMAT_JSONL };

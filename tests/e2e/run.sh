@@ -167,8 +167,8 @@ assert c["time_source"] == "given" and c["dkim"][0]["code"] == "expired", c
 EOF
 
 # ---- compact format shape ---------------------------------------------------
-awk -F'\t' 'NF != 5 {bad=1} END {exit bad}' "$W/c1" && ok ||
-	bad "compact lines must have 5 columns"
+awk -F'\t' 'NF != 6 {bad=1} END {exit bad}' "$W/c1" && ok ||
+	bad "compact lines must have 6 columns"
 grep -qE $'\tok\t(pass|fail|policy|permerror|temperror|neutral)' "$W/c1" &&
 	ok || bad "compact dkim column"
 

@@ -164,10 +164,21 @@ unit: $(UNIT_BINS)
 ARC_VECTOR_BIN := $(BUILD)/tests/run_arc
 ARC_VALIMAIL := $(BUILD)/tests/arc-valimail.txt
 
-vectors: $(VECTOR_BIN) $(ARC_VECTOR_BIN) $(ARC_VALIMAIL)
+# The RFC 8601 parser as a filter, for the python-authres vectors.
+AUTHRES_DUMP := $(BUILD)/tests/dump_authres
+
+vectors: $(VECTOR_BIN) $(ARC_VECTOR_BIN) $(ARC_VALIMAIL) $(AUTHRES_DUMP)
 	@echo "  TEST    conformance vectors"
 	$(Q)$(VECTOR_BIN)
 	$(Q)ARC_VALIMAIL=$(ARC_VALIMAIL) $(ARC_VECTOR_BIN)
+	$(Q)/usr/bin/python3 tests/vectors/authres/check_authres.py \
+		$(AUTHRES_DUMP) \
+		tests/vectors/conformance/authres-python/authres-vectors.json
+
+$(AUTHRES_DUMP): $(BUILD)/tests/vectors/authres/dump_authres.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) $(MALLOC_LIBS)
 
 
 $(ARC_VECTOR_BIN): $(BUILD)/tests/vectors/arc/run_arc.o \

@@ -327,8 +327,11 @@ auth_verify(struct dkim_verifier *v, struct dkim_outcome *dkim,
 	if (chain_ok) {
 		arc->num_instances = n;
 		for (unsigned i = 1; i <= n; i++) {
-			arc->inst[i - 1].i = i;
-			arc->inst[i - 1].aar = s->aar[i];
+			struct arc_instance *in = &arc->inst[i - 1];
+			in->i = i;
+			in->aar = s->aar[i];
+			in->aar_ok = authres_parse(
+			    &in->aar_parsed, s->aar[i], a, &in->aar_why);
 		}
 	}
 	/* Step 3.3 and the seals' keys, newest first, before any hashing. */

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/authres.h"
 #include "auth/dkim.h"
 
 enum arc_result { ARC_NONE, ARC_PASS, ARC_FAIL };
@@ -62,6 +63,12 @@ struct arc_instance {
 	struct dkim_result as;  /* the seal: d, s, a, verdict, reason */
 	struct span cv;         /* the seal's cv= as written */
 	struct span aar;        /* the AAR's value after "i=N;" */
+	/* aar_parsed: the AAR read as RFC 8601 (aar_ok), so that a later
+	 * stage can use what a trusted sealer recorded; aar_why says why
+	 * it does not parse. */
+	struct authres aar_parsed;
+	bool aar_ok;
+	const char *aar_why;
 	bool ams_evaluated, as_evaluated;
 };
 

@@ -353,6 +353,52 @@ json_arc_sig(struct outbuf *b, const char *key, const struct dkim_result *s,
 	outbuf_put(b, "}", 1);
 }
 
+/* json_aar writes an instance's ARC-Authentication-Results: "aar" parsed
+ * (RFC 8601: authserv_id and results, each with method, result, reason
+ * and props as "ptype.property": value), or "aar_raw" and "aar_error"
+ * when it does not parse. */
+static void
+json_aar(struct outbuf *b, const struct arc_instance *in)
+{
+	if (!in->aar_ok) {
+		json_key_span(b, "aar_raw", in->aar);
+		json_key_str(b, "aar_error",
+		    in->aar_why != NULL ? in->aar_why : "syntax error");
+		return;
+	}
+	const struct authres *ar = &in->aar_parsed;
+	outbuf_puts(b, ",\"aar\":{\"authserv_id\":");
+	json_string(b, ar->authserv_id.p, ar->authserv_id.len);
+	outbuf_puts(b, ",\"results\":[");
+	for (size_t i = 0; i < ar->num_results; i++) {
+		const struct authres_result *r = &ar->results[i];
+		outbuf_puts(b, i > 0 ? ",{\"method\":" : "{\"method\":");
+		json_string(b, r->method.p, r->method.len);
+		json_key_span(b, "result", r->result);
+		if (r->reason.p != NULL) {
+			json_key_span(b, "reason", r->reason);
+		}
+		outbuf_puts(b, ",\"props\":{");
+		for (size_t j = 0; j < r->num_props; j++) {
+			const struct authres_prop *p = &r->props[j];
+			char key[160];
+			int k = snprintf(key, sizeof(key), "%.*s%s%.*s",
+			    (int)p->ptype.len, (const char *)p->ptype.p,
+			    p->ptype.len > 0 ? "." : "", (int)p->property.len,
+			    (const char *)p->property.p);
+			outbuf_puts(b, j > 0 ? "," : "");
+			json_string(b, (const uint8_t *)key,
+			    k < 0                         ? 0
+			        : (size_t)k < sizeof(key) ? (size_t)k
+			                                  : sizeof(key) - 1);
+			outbuf_put(b, ":", 1);
+			json_string(b, p->value.p, p->value.len);
+		}
+		outbuf_puts(b, "}}");
+	}
+	outbuf_puts(b, "]}");
+}
+
 /* json_arc writes "arc": result, why and where it broke, the oldest
  * instance whose AMS passes, and each set (RFC 8617). */
 static void
@@ -382,7 +428,7 @@ json_arc(struct outbuf *b, const struct arc_outcome *a)
 		json_key_span(b, "cv", in->cv);
 		json_arc_sig(b, "ams", &in->ams, in->ams_evaluated);
 		json_arc_sig(b, "as", &in->as, in->as_evaluated);
-		json_key_span(b, "aar", in->aar);
+		json_aar(b, in);
 		outbuf_put(b, "}", 1);
 	}
 	outbuf_puts(b, "]}");

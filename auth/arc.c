@@ -221,13 +221,12 @@ structure(const struct sets *s, unsigned *broken)
 
 static const uint8_t crlf[2] = { '\r', '\n' };
 
-/* seal_digest hashes what the seal of instance |i| signs (§5.1.1). */
+/* seal_hash hashes what the seal of instance |i| signs (§5.1.1). */
 static bool
-seal_digest(struct dkim_verifier *v, const struct sets *s, const struct msg *m,
+seal_hash(struct digest *d, const struct sets *s, const struct msg *m,
     const struct dkim_sig *sig, unsigned i, struct arena *a, uint8_t *out,
-    size_t *out_len, uint64_t *hashed)
+    size_t *out_len)
 {
-	struct digest *d = dkim__header_digest(v);
 	struct byte_sink sink = digest_sink(d);
 	digest_begin(d, sig->hash);
 	for (unsigned j = 1; j <= i; j++) {
@@ -249,9 +248,42 @@ seal_digest(struct dkim_verifier *v, const struct sets *s, const struct msg *m,
 			hdrcanon_field(&sink, CANON_RELAXED, &nob);
 		}
 	}
-	bool ok = digest_finish(d, out, out_len);
+	return digest_finish(d, out, out_len);
+}
+
+static bool
+seal_digest(struct dkim_verifier *v, const struct sets *s, const struct msg *m,
+    const struct dkim_sig *sig, unsigned i, struct arena *a, uint8_t *out,
+    size_t *out_len, uint64_t *hashed)
+{
+	struct digest *d = dkim__header_digest(v);
+	bool ok = seal_hash(d, s, m, sig, i, a, out, out_len);
 	*hashed += d->bytes;
 	return ok;
+}
+
+bool
+arc__seal_hash(struct digest *d, const struct msg *m, unsigned i,
+    struct arena *a, uint8_t *out, size_t *out_len, enum digest_alg *alg)
+{
+	struct sets *s = arena_alloc(a, sizeof(*s));
+	if (s == NULL) {
+		return false;
+	}
+	collect(s, m);
+	unsigned broken;
+	if (s->bad != ARC_OK || i == 0 || i > s->n ||
+	    structure(s, &broken) != ARC_OK) {
+		return false;
+	}
+	struct dkim_sig sig;
+	(void)dkim_sig_parse(
+	    &sig, a, &m->fields[s->field[i][ARC_AS]], &arc_seal_rules);
+	if (sig.b_region.p == NULL) {
+		return false;
+	}
+	*alg = sig.hash;
+	return seal_hash(d, s, m, &sig, i, a, out, out_len);
 }
 
 static void

@@ -89,4 +89,25 @@ bool auth_verify(struct dkim_verifier *v, struct dkim_outcome *dkim,
     struct arc_outcome *arc, const struct msg *m, const struct dns_view *dns,
     int64_t now, struct arena *a);
 
+/* struct arc_seal_params describes an ARC set to add.  The sealer exists
+ * for the corpus tools and the tests; authsweep itself only verifies. */
+struct arc_seal_params {
+	const struct privkey *key;
+	enum dkim_alg alg;
+	struct span d, s;
+	struct span h;           /* the AMS h= value */
+	struct span authserv_id; /* the AAR's authserv-id */
+	struct span results;     /* the AAR's resinfos, e.g. "dkim=pass" */
+	uint64_t t;
+	unsigned i; /* the new instance: one more than the message has */
+};
+
+/* arc_seal makes the ARC set |p->i| for the message |text| (which carries
+ * sets 1..i-1) and returns, in |*out| (arena memory), the three fields,
+ * ARC-Seal, ARC-Message-Signature and ARC-Authentication-Results, each
+ * ending in CRLF, to put on top of the message.  The AMS and the seal are
+ * relaxed; cv= is none for i=1, else pass.  Returns false on failure. */
+bool arc_seal(struct span *out, struct digest *d, struct span text,
+    const struct arc_seal_params *p, struct arena *a);
+
 #endif /* AUTHSWEEP_AUTH_ARC_H */

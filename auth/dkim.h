@@ -299,6 +299,10 @@ struct dkim_sign_params {
 	 * test can write the short form "relaxed"); it must describe the same
 	 * hcanon and bcanon. */
 	struct span c_text;
+	/* head, when not empty, replaces "DKIM-Signature: v=1; ": the field
+	 * name, colon and the tags before a= (the ARC sealer writes
+	 * "ARC-Message-Signature: i=N; "). */
+	struct span head;
 };
 
 /* dkim_sign computes a DKIM-Signature for |m| and returns the whole field,

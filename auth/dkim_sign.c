@@ -61,7 +61,12 @@ static void
 put_head(struct span_buf *b, const struct dkim_sign_params *p, struct span bh)
 {
 	const struct span canon[] = { SPAN_LIT("simple"), SPAN_LIT("relaxed") };
-	PUT_LIT(b, "DKIM-Signature: v=1; a=");
+	if (p->head.len > 0) {
+		put_span(b, p->head);
+		PUT_LIT(b, "a=");
+	} else {
+		PUT_LIT(b, "DKIM-Signature: v=1; a=");
+	}
 	put_span(b, alg_name(p->alg));
 	PUT_LIT(b, "; c=");
 	if (p->c_text.len > 0) {
@@ -131,8 +136,8 @@ dkim_sign(struct span *out, struct digest *d, const struct msg *m,
 	char bh64[64];
 	size_t bh64_len = b64_encode(bh64, bh, bh_len);
 
-	size_t cap = 512 + p->d.len + p->s.len + p->h.len + p->extra.len +
-	    p->c_text.len + b64_encoded_len(SIG_MAX_BYTES);
+	size_t cap = 512 + p->head.len + p->d.len + p->s.len + p->h.len +
+	    p->extra.len + p->c_text.len + b64_encoded_len(SIG_MAX_BYTES);
 	uint8_t *text = arena_alloc(a, cap);
 	if (text == NULL) {
 		return false;
@@ -147,8 +152,9 @@ dkim_sign(struct span *out, struct digest *d, const struct msg *m,
 	/* The field as hashed: its b= is still empty. */
 	struct msg_field f;
 	f.raw = span_make(text, b.len);
-	f.name = span_make(text, 14);
-	f.value = span_make(text + 15, b.len - 15);
+	size_t name_len = span_find(span_make(text, b.len), ':');
+	f.name = span_make(text, name_len);
+	f.value = span_make(text + name_len + 1, b.len - name_len - 1);
 	f.malformed = false;
 	struct span *names;
 	size_t num_names;

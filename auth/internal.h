@@ -60,4 +60,10 @@ struct digest *dkim__header_digest(struct dkim_verifier *v);
 bool dkim__check_signature(struct dkim_verifier *v, const struct dkim_sig *sig,
     const struct dkim_key *key, struct span digest);
 
+/* arc__seal_hash computes what the ARC-Seal of instance |i| of |m| signs
+ * (RFC 8617 §5.1.1), with that seal's b= emptied, and its hash in
+ * |*alg|.  For the sealer. */
+bool arc__seal_hash(struct digest *d, const struct msg *m, unsigned i,
+    struct arena *a, uint8_t *out, size_t *out_len, enum digest_alg *alg);
+
 #endif /* AUTHSWEEP_AUTH_INTERNAL_H */

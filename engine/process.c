@@ -129,6 +129,7 @@ process_message(struct worker_ctx *w, struct batch *b, struct outbuf *out,
 	rec.dkim = &outcome;
 	rec.arc = &arc;
 	stats_count_dkim(&b->stats, &outcome);
+	stats_count_arc(&b->stats, &arc);
 	record_write(out, cfg->format, &rec);
 	return true;
 }

@@ -473,6 +473,10 @@ print_summary(
 		    (unsigned long long)st->by_verdict[order[i]],
 		    i + 1 < n ? "," : "\n");
 	}
+	fprintf(stderr, "  arc: pass %llu, fail %llu, none %llu\n",
+	    (unsigned long long)st->arc[ARC_PASS],
+	    (unsigned long long)st->arc[ARC_FAIL],
+	    (unsigned long long)st->arc[ARC_NONE]);
 	fprintf(stderr,
 	    "  messages: %llu with a passing signature, %llu unsigned\n",
 	    (unsigned long long)st->msgs_with_pass,

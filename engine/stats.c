@@ -3,6 +3,8 @@
  */
 #include "engine/stats.h"
 
+#include "auth/arc.h"
+
 void
 stats_add(struct run_stats *a, const struct run_stats *b)
 {
@@ -20,6 +22,9 @@ stats_add(struct run_stats *a, const struct run_stats *b)
 	}
 	for (size_t i = 0; i < PK_NUM; i++) {
 		a->pk_ops[i] += b->pk_ops[i];
+	}
+	for (size_t i = 0; i < 3; i++) {
+		a->arc[i] += b->arc[i];
 	}
 }
 
@@ -59,6 +64,21 @@ stats_count_dkim(struct run_stats *s, const struct dkim_outcome *o)
 	}
 	s->unsigned_msgs += o->num_sigs == 0;
 	s->msgs_with_pass += pass;
+}
+
+void
+stats_count_arc(struct run_stats *s, const struct arc_outcome *o)
+{
+	s->arc[o->result]++;
+	for (size_t i = 0; i < o->num_instances; i++) {
+		const struct arc_instance *in = &o->inst[i];
+		if (in->ams.pk_op) {
+			s->pk_ops[pk_kind_of(&in->ams)]++;
+		}
+		if (in->as.pk_op) {
+			s->pk_ops[pk_kind_of(&in->as)]++;
+		}
+	}
 }
 
 const char *

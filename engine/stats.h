@@ -30,6 +30,7 @@ struct run_stats {
 	uint64_t bytes;                         /* message bytes verified */
 	uint64_t hashed_bytes[DIGEST_NUM_ALGS]; /* bytes fed to each hash */
 	uint64_t pk_ops[PK_NUM];
+	uint64_t arc[3]; /* messages by ARC chain result, enum arc_result */
 };
 
 /* stats_add adds |b| into |a|. */
@@ -37,6 +38,12 @@ void stats_add(struct run_stats *a, const struct run_stats *b);
 
 /* stats_count_dkim counts one message's DKIM outcome. */
 void stats_count_dkim(struct run_stats *s, const struct dkim_outcome *o);
+
+/* stats_count_arc counts one message's ARC outcome, and the public-key
+ * checks of its seals and ARC-Message-Signatures (its hashing is counted
+ * in the DKIM outcome it shares passes with). */
+struct arc_outcome;
+void stats_count_arc(struct run_stats *s, const struct arc_outcome *o);
 
 /* stats_pk_name returns the bench name of |k| ("rsa2048", "ed25519"). */
 const char *stats_pk_name(enum pk_kind k);

@@ -105,7 +105,7 @@ DNSDELAY := $(BUILD)/tests/dnsdelay
 
 .PHONY: all check unit vectors e2e dns-test diff demo fuzz fuzz-smoke deps \
 	check-layers check-headers format format-check bench bench-smoke \
-	bench-dns bench-dns-smoke clean
+	bench-dns bench-dns-smoke bench-arc bench-arc-smoke clean
 
 all: $(PROG) $(GEN) $(DNSDELAY)
 ifeq ($(MODE)-$(CC_NAME),release-gcc)
@@ -128,6 +128,12 @@ $(PROG): $(BUILD)/engine/main.o $(LIB_A)
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) $(MALLOC_LIBS)
 
 $(GEN): $(GEN_OBJS) $(LIB_A)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) $(MALLOC_LIBS)
+
+# arcseal: an ARC-heavy copy of a corpus, for bench/arc.sh.
+ARCSEAL := $(BUILD)/arcseal
+$(ARCSEAL): $(BUILD)/bench/arcseal.o $(LIB_A)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) $(MALLOC_LIBS)
 
@@ -351,6 +357,14 @@ bench-smoke: $(PROG) $(GEN)
 # way (knobs DNSBENCH_*: bench/README.md).
 bench-dns: $(PROG) $(GEN) $(DNSDELAY)
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) DNSDELAY=$(DNSDELAY) bench/dns.sh
+
+bench-arc: $(PROG) $(GEN) $(ARCSEAL)
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) ARCSEAL=$(ARCSEAL) bench/arc.sh
+
+bench-arc-smoke: $(PROG) $(GEN) $(ARCSEAL)
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) ARCSEAL=$(ARCSEAL) \
+		ARCBENCH_DIR=build/bench-arc-smoke ARCBENCH_COUNT=500 \
+		ARCBENCH_RUNS=1 bench/arc.sh
 
 # bench-dns-smoke: the same, small, to keep the harness working (CI).
 bench-dns-smoke: $(PROG) $(GEN) $(DNSDELAY)

@@ -35,6 +35,10 @@
 struct output {
 	int fd;
 	bool is_stdout;
+	/* is_stream: written as it goes, without FILE.partial, checkpoints or
+	 * a final rename: standard output, or a path that is not a regular
+	 * file (/dev/null, a FIFO), which renaming over would replace. */
+	bool is_stream;
 	char *path, *partial, *ckpt, *ckpt_tmp;
 	ZSTD_CCtx *cctx; /* NULL for plain text */
 	uint8_t *buf;    /* pending bytes for the file */
@@ -143,7 +147,7 @@ sync_out(struct output *o)
 	if (err == 0) {
 		err = flush_buf(o);
 	}
-	if (err == 0 && !o->is_stdout && fdatasync(o->fd) != 0) {
+	if (err == 0 && !o->is_stream && fdatasync(o->fd) != 0) {
 		err = -errno;
 	}
 	return err;
@@ -152,7 +156,7 @@ sync_out(struct output *o)
 int
 output_checkpoint(struct output *o, uint64_t records)
 {
-	if (o->is_stdout) {
+	if (o->is_stream) {
 		return 0;
 	}
 	int err = sync_out(o);
@@ -199,7 +203,7 @@ int
 output_finish(struct output *o)
 {
 	int err = sync_out(o);
-	if (err == 0 && !o->is_stdout) {
+	if (err == 0 && !o->is_stream) {
 		if (rename(o->partial, o->path) != 0) {
 			err = -errno;
 		} else {
@@ -306,11 +310,22 @@ output_open(struct output **out, const char *path, bool resume,
 		}
 	}
 	int err = 0;
+	struct stat st;
 	if (o->buf == NULL || (zst && o->cctx == NULL)) {
 		err = -ENOMEM;
 	} else if (path == NULL) {
 		o->is_stdout = true;
+		o->is_stream = true;
 		o->fd = STDOUT_FILENO;
+	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (resume) {
+			*why = "--resume needs a regular file";
+			err = -EINVAL;
+		} else {
+			o->is_stream = true;
+			o->fd = open(path, O_WRONLY | O_CLOEXEC);
+			err = o->fd < 0 ? -errno : 0;
+		}
 	} else {
 		o->path = strdup(path);
 		o->partial = with_suffix(path, ".partial");

@@ -268,5 +268,20 @@ AS --ingest-only -o "$W/ingest.out" "$MD" 2>"$W/ingest.err"
 [ ! -s "$W/ingest.out" ] && grep -q "^authsweep: 400 messages" "$W/ingest.err" &&
 	ok || bad "--ingest-only"
 
+# ---- -o to something that is not a regular file -------------------------------
+# Written as it goes: renaming FILE.partial over a FIFO (or /dev/null)
+# would replace it.
+rm -f "$W/out.fifo" "$W/out.fifo.partial"
+mkfifo "$W/out.fifo"
+cat "$W/out.fifo" >"$W/fifo.txt" &
+reader=$!
+AS -j2 -o "$W/out.fifo" "$MD" 2>/dev/null && wait $reader && ok ||
+	bad "-o FIFO: the run failed"
+[ -p "$W/out.fifo" ] && [ ! -e "$W/out.fifo.partial" ] && ok ||
+	bad "-o FIFO: the FIFO was replaced"
+[ "$(wc -l <"$W/fifo.txt")" = 400 ] && ok ||
+	bad "-o FIFO: $(wc -l <"$W/fifo.txt") records, want 400"
+AS --resume -o "$W/out.fifo" "$MD" 2>/dev/null && bad "--resume to a FIFO" || ok
+
 echo "e2e engine: $checks checks, $fails failed"
 [ "$fails" = 0 ]

@@ -466,9 +466,11 @@ auth_verify(struct dkim_verifier *v, struct dkim_outcome *dkim,
 			fail_at(arc, ARC_R_SEAL, i);
 			return true;
 		}
-		in->as.pk_op = true;
-		if (!dkim__check_signature(
-		        v, seals[i], seal_keys[i], span_make(hh, hh_len))) {
+		int known;
+		bool ok = dkim__verify_memo(
+		    v, seals[i], seal_keys[i], span_make(hh, hh_len), &known);
+		in->as.pk_op = known < 0;
+		if (!ok) {
 			in->as.verdict = AUTH_FAIL;
 			in->as.reason = DKIM_R_SIGNATURE;
 			fail_at(arc, ARC_R_SEAL, i);

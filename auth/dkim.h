@@ -244,6 +244,32 @@ struct dkim_outcome {
 /* struct dkim_verifier holds one thread's reusable hash contexts. */
 struct dkim_verifier;
 
+/* struct dkim_memo remembers public-key verification outcomes across
+ * messages, so that copies of one message (the same signature over the
+ * same canonical headers, only unsigned trace fields differing) cost one
+ * public-key operation.  The outcome of verify(key, digest, signature) is a
+ * function of exactly those three, so remembering it is exact: an entry
+ * matches on the key object (each key is decoded once per run), the
+ * digest's algorithm and bytes, and the signature bytes, all compared in
+ * full.  The engine supplies one shared by all threads. */
+struct dkim_memo {
+	/* find returns 1 (verified), 0 (did not) or -1 (not known). */
+	int (*find)(void *ctx, const void *key, int alg, struct span digest,
+	    struct span sig);
+	void (*store)(void *ctx, const void *key, int alg, struct span digest,
+	    struct span sig, bool ok);
+	void *ctx;
+};
+
+/* dkim_verifier_set_memo makes |v| consult and fill |memo| (NULL: none);
+ * |memo| must outlive |v|'s use. */
+void dkim_verifier_set_memo(
+    struct dkim_verifier *v, const struct dkim_memo *memo);
+
+/* dkim_verifier_memo_hits returns how many checks |v| answered from its
+ * memo since it was made. */
+uint64_t dkim_verifier_memo_hits(const struct dkim_verifier *v);
+
 /* dkim_verifier_new returns a verifier, or NULL when out of memory. */
 struct dkim_verifier *dkim_verifier_new(void);
 

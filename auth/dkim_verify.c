@@ -26,7 +26,21 @@ struct dkim_verifier {
 	struct pk_verifier *pk;
 	struct digest hdr;
 	struct digest body[DKIM_BODY_SLOTS];
+	const struct dkim_memo *memo;
+	uint64_t memo_hits;
 };
+
+void
+dkim_verifier_set_memo(struct dkim_verifier *v, const struct dkim_memo *memo)
+{
+	v->memo = memo;
+}
+
+uint64_t
+dkim_verifier_memo_hits(const struct dkim_verifier *v)
+{
+	return v->memo_hits;
+}
 
 struct body_req {
 	enum canon_mode bc;
@@ -339,12 +353,10 @@ check_crypto(struct dkim_verifier *v, struct pending *p,
 			return;
 		}
 		hashed[sig->hash] += v->hdr.bytes;
-		r->pk_op = true;
-		struct span digest = span_make(hh, hh_len);
-		struct span b = span_make(sig->b, sig->b_len);
-		ok = sig->key_type == PUBKEY_ED25519
-		    ? pk_verifier_ed25519(v->pk, p->key->pk, digest, b)
-		    : pk_verifier_rsa(v->pk, p->key->pk, sig->hash, digest, b);
+		int known = -1;
+		ok = dkim__verify_memo(
+		    v, sig, p->key, span_make(hh, hh_len), &known);
+		r->pk_op = known < 0;
 		why = DKIM_R_SIGNATURE;
 	}
 	if (policy != DKIM_R_OK) {
@@ -524,4 +536,23 @@ dkim__check_signature(struct dkim_verifier *v, const struct dkim_sig *sig,
 	return sig->key_type == PUBKEY_ED25519
 	    ? pk_verifier_ed25519(v->pk, key->pk, digest, b)
 	    : pk_verifier_rsa(v->pk, key->pk, sig->hash, digest, b);
+}
+
+bool
+dkim__verify_memo(struct dkim_verifier *v, const struct dkim_sig *sig,
+    const struct dkim_key *key, struct span digest, int *known)
+{
+	struct span b = span_make(sig->b, sig->b_len);
+	const struct dkim_memo *m = v->memo;
+	*known =
+	    m != NULL ? m->find(m->ctx, key, (int)sig->hash, digest, b) : -1;
+	if (*known >= 0) {
+		v->memo_hits++;
+		return *known == 1;
+	}
+	bool ok = dkim__check_signature(v, sig, key, digest);
+	if (m != NULL) {
+		m->store(m->ctx, key, (int)sig->hash, digest, b, ok);
+	}
+	return ok;
 }

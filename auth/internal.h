@@ -60,6 +60,12 @@ struct digest *dkim__header_digest(struct dkim_verifier *v);
 bool dkim__check_signature(struct dkim_verifier *v, const struct dkim_sig *sig,
     const struct dkim_key *key, struct span digest);
 
+/* dkim__verify_memo checks b= of |sig| over |digest| with |key|, through
+ * the verifier's memo when it has one: |*known| is 1 or 0 when the memo
+ * answered (no public-key operation), -1 when the check was made. */
+bool dkim__verify_memo(struct dkim_verifier *v, const struct dkim_sig *sig,
+    const struct dkim_key *key, struct span digest, int *known);
+
 /* arc__seal_hash computes what the ARC-Seal of instance |i| of |m| signs
  * (RFC 8617 §5.1.1), with that seal's b= emptied, and its hash in
  * |*alg|.  For the sealer. */

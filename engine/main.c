@@ -48,7 +48,10 @@ static const char usage_text[] =
     "  -0                paths on standard input end in NUL, not newline\n"
     "  --progress        show progress even when stderr is not a terminal\n"
     "  --ingest-only     read every message, verify nothing, write no "
-    "records\n";
+    "records\n"
+    "  --no-verify-cache check every copy of a message again (by default\n"
+    "                    copies share one public-key check per "
+    "signature)\n";
 
 static void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
@@ -152,6 +155,7 @@ cmd_verify(int argc, char **argv)
 		{ "mbox-format", required_argument, NULL, 'm' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "ingest-only", no_argument, NULL, 'g' },
+		{ "no-verify-cache", no_argument, NULL, 'V' },
 		{ "keys-archive", required_argument, NULL, 'K' },
 		{ "dns", required_argument, NULL, 'd' },
 		{ "dns-timeout", required_argument, NULL, 'T' },
@@ -226,6 +230,9 @@ cmd_verify(int argc, char **argv)
 			break;
 		case 'g':
 			cfg.ingest_only = true;
+			break;
+		case 'V':
+			cfg.no_verify_cache = true;
 			break;
 		case 'i':
 			cfg.io = parse_io(optarg);

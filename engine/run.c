@@ -31,6 +31,7 @@
 #include "engine/process.h"
 #include "engine/progress.h"
 #include "engine/source.h"
+#include "engine/vcache.h"
 
 /* RUN_CKPT_RECORDS and RUN_CKPT_SECONDS: a checkpoint at least every this
  * many records or seconds, whichever comes first.  Each costs an fsync. */
@@ -497,6 +498,9 @@ print_summary(
 
 struct run {
 	const struct run_config *cfg;
+	struct vcache *vcache;
+	struct dkim_memo memo;
+	uint64_t memo_hits;
 	struct zone *zone;
 	struct archive_files archive_files;
 	struct dns_sources sources;
@@ -519,6 +523,10 @@ stop_threads(struct run *r)
 		pthread_join(r->workers[i].thread, NULL);
 	}
 	for (unsigned i = 0; r->workers != NULL && i < r->cfg->jobs; i++) {
+		if (r->workers[i].ctx.verifier != NULL) {
+			r->memo_hits +=
+			    dkim_verifier_memo_hits(r->workers[i].ctx.verifier);
+		}
 		dkim_verifier_free(r->workers[i].ctx.verifier);
 		arena_cleanup(&r->workers[i].ctx.arena);
 	}
@@ -533,6 +541,13 @@ start_threads(struct run *r, enum io_mode io, uint64_t skip)
 	if (r->workers == NULL) {
 		return false;
 	}
+	if (!cfg->no_verify_cache && !cfg->ingest_only) {
+		r->vcache = vcache_new(VCACHE_MAX_BYTES);
+		if (r->vcache == NULL) {
+			return false;
+		}
+		r->memo = vcache_memo(r->vcache);
+	}
 	for (unsigned i = 0; i < cfg->jobs; i++) {
 		struct worker *w = &r->workers[i];
 		w->pool = r->pool;
@@ -546,6 +561,9 @@ start_threads(struct run *r, enum io_mode io, uint64_t skip)
 		w->ctx.ready = dns_cache_ready;
 		arena_init(&w->ctx.arena, (size_t)1 << 20);
 		w->ctx.verifier = dkim_verifier_new();
+		if (w->ctx.verifier != NULL && r->vcache != NULL) {
+			dkim_verifier_set_memo(w->ctx.verifier, &r->memo);
+		}
 		if (w->ctx.verifier == NULL ||
 		    pthread_create(&w->thread, NULL, worker_main, w) != 0) {
 			return false;
@@ -764,6 +782,12 @@ run_verify(const struct run_config *cfg)
 		if (io_why != NULL) {
 			fprintf(stderr, "  io: pread, because %s\n", io_why);
 		}
+		if (r.vcache != NULL) {
+			fprintf(stderr,
+			    "  verify cache: %llu public-key checks answered "
+			    "from copies seen before\n",
+			    (unsigned long long)r.memo_hits);
+		}
 		if (r.sources.cache != NULL) {
 			fprintf(stderr,
 			    "  dns: %llu queries (%llu failed), %llu answers "
@@ -777,5 +801,6 @@ run_verify(const struct run_config *cfg)
 	}
 	free_dns(&r);
 	pool_free(r.pool);
+	vcache_free(r.vcache);
 	return rc;
 }

@@ -268,6 +268,21 @@ AS --ingest-only -o "$W/ingest.out" "$MD" 2>"$W/ingest.err"
 [ ! -s "$W/ingest.out" ] && grep -q "^authsweep: 400 messages" "$W/ingest.err" &&
 	ok || bad "--ingest-only"
 
+# ---- copies share one public-key check (the verify cache) ---------------------
+rm -rf "$W/fanout"
+/usr/bin/python3 bench/fanout.py "$MD" "$W/fanout" 60 5 >/dev/null
+AS -j2 --format jsonl -o "$W/fan-cached.jsonl" "$W/fanout" 2>"$W/fan-cached.err" &&
+	AS -j2 --no-verify-cache --format jsonl -o "$W/fan-plain.jsonl" \
+		"$W/fanout" 2>"$W/fan-plain.err" && ok || bad "fan-out runs failed"
+cmp -s "$W/fan-cached.jsonl" "$W/fan-plain.jsonl" && ok ||
+	bad "the verify cache changed records"
+pk() { sed -n 's/.*public-key checks: //p' "$1" | tr -cs '0-9' ' ' |
+	awk '{ for (i = 1; i <= NF; i++) if ($i !~ /^(1024|2048|3072|4096|25519)$/) t += $i } END { print t + 0 }'; }
+hits=$(sed -n 's/.*verify cache: \([0-9]*\).*/\1/p' "$W/fan-cached.err")
+[ "${hits:-0}" -gt 0 ] && [ "$(( $(pk "$W/fan-cached.err") + hits ))" = "$(pk "$W/fan-plain.err")" ] &&
+	ok || bad "verify cache: $hits hits, $(pk "$W/fan-cached.err") + hits != $(pk "$W/fan-plain.err") checks"
+! grep -q "verify cache" "$W/fan-plain.err" && ok || bad "--no-verify-cache"
+
 # ---- -o to something that is not a regular file -------------------------------
 # Written as it goes: renaming FILE.partial over a FIFO (or /dev/null)
 # would replace it.

@@ -105,7 +105,8 @@ DNSDELAY := $(BUILD)/tests/dnsdelay
 
 .PHONY: all check unit vectors e2e dns-test diff demo fuzz fuzz-smoke deps \
 	check-layers check-headers format format-check bench bench-smoke \
-	bench-dns bench-dns-smoke bench-arc bench-arc-smoke clean
+	bench-dns bench-dns-smoke bench-arc bench-arc-smoke bench-fanout \
+	bench-fanout-smoke clean
 
 all: $(PROG) $(GEN) $(DNSDELAY)
 ifeq ($(MODE)-$(CC_NAME),release-gcc)
@@ -360,6 +361,14 @@ bench-dns: $(PROG) $(GEN) $(DNSDELAY)
 
 bench-arc: $(PROG) $(GEN) $(ARCSEAL)
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) ARCSEAL=$(ARCSEAL) bench/arc.sh
+
+bench-fanout: $(PROG) $(GEN)
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) bench/fanout.sh
+
+bench-fanout-smoke: $(PROG) $(GEN)
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) FANOUT_DIR=build/bench-fanout-smoke \
+		FANOUT_SOURCE=500 FANOUT_COUNT=100 FANOUT_COPIES=5 FANOUT_RUNS=1 \
+		bench/fanout.sh
 
 bench-arc-smoke: $(PROG) $(GEN) $(ARCSEAL)
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) ARCSEAL=$(ARCSEAL) \

@@ -17,9 +17,19 @@ FUZZ_TARGET(dnswire)
 	}
 	static const enum dns_type types[] = { DNS_T_TXT, DNS_T_A, DNS_T_AAAA };
 	enum dns_type t = types[data[0] % 3];
+	struct dns_wire_chase chase;
 	struct dns_rrset *rs =
-	    dns_wire_answer(span_make(data + 1, size - 1), t);
+	    dns_wire_answer_chase(span_make(data + 1, size - 1), t, &chase);
 	FUZZ_CHECK(rs != NULL);
+	/* A name to follow is one that could be asked: bounded, and made
+	 * of letters, digits, '-', '_' and dots only. */
+	FUZZ_CHECK(chase.len <= DNS_WIRE_MAX_NAME);
+	FUZZ_CHECK(chase.len == 0 || rs->status == DNS_NODATA);
+	for (size_t i = 0; i < chase.len; i++) {
+		uint8_t c = chase.name[i];
+		FUZZ_CHECK((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.');
+	}
 	if (rs->status == DNS_OK) {
 		FUZZ_CHECK(rs->num_rrs >= 1 && rs->num_rrs <= DNS_WIRE_MAX_RRS);
 		size_t total = 0;

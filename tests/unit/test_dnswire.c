@@ -251,6 +251,102 @@ test_malformed_answers(void **state)
 
 /* Every cut of a valid response is read within its bounds and gives a
  * temporary failure (the counts promise more than is there). */
+/* rr_at writes a record whose owner is written out in full. */
+static void
+rr_at(struct pkt *p, const char *owner, unsigned type, const void *rd, size_t n)
+{
+	name(p, owner);
+	u16(p, type);
+	u16(p, 1);
+	u32(p, 60);
+	u16(p, (unsigned)n);
+	put(p, rd, n);
+}
+
+/* wire_name encodes |dotted| (which may hold a NUL: |len| bytes) as a
+ * name into |out|; returns its length. */
+static size_t
+wire_name(uint8_t *out, const char *dotted, size_t len)
+{
+	size_t n = 0, start = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || dotted[i] == '.') {
+			out[n++] = (uint8_t)(i - start);
+			memcpy(out + n, dotted + start, i - start);
+			n += i - start;
+			start = i + 1;
+		}
+	}
+	out[n++] = 0;
+	return n;
+}
+
+/* A server that does not recurse answers only the aliases it holds; the
+ * caller is told where the chain leads, or gets a clear failure. */
+static void
+test_cname_chains_to_follow(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *what;
+		unsigned rcode;
+		const char *target; /* of the question name's CNAME */
+		size_t target_len;
+		const char *second_owner; /* a second CNAME, or NULL */
+		const char *second_target;
+		bool txt; /* a TXT record at the end of the chain */
+		enum dns_status status;
+		const char *chase; /* NULL: nothing to follow */
+	} cases[] = {
+		{ "one alias out of the zone", 0, "key.other.test", 14, NULL,
+		    NULL, false, DNS_NODATA, "key.other.test" },
+		{ "two aliases, the end out of the zone", 0, "a.example.com",
+		    13, "a.example.com", "b.other.test", false, DNS_NODATA,
+		    "b.other.test" },
+		{ "the chain ends in records", 0, "a.example.com", 13, NULL,
+		    NULL, true, DNS_OK, NULL },
+		{ "NXDOMAIN at the end: final", 3, "a.example.com", 13, NULL,
+		    NULL, false, DNS_NXDOMAIN, NULL },
+		{ "a loop", 0, "a.example.com", 13, "a.example.com",
+		    "s1._domainkey.example.com", false, DNS_TEMPFAIL, NULL },
+		{ "a NUL byte in the target", 0, "a\0b.example.com", 15, NULL,
+		    NULL, false, DNS_TEMPFAIL, NULL },
+		{ "a target with a space", 0, "a b.example.com", 15, NULL, NULL,
+		    false, DNS_TEMPFAIL, NULL },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		print_message("case: %s\n", cases[i].what);
+		struct pkt p;
+		unsigned an =
+		    1 + (cases[i].second_owner != NULL) + cases[i].txt;
+		header(&p, 0x8180 | cases[i].rcode, an, 0);
+		uint8_t rd[300];
+		size_t n = wire_name(rd, cases[i].target, cases[i].target_len);
+		rr(&p, DNS_T_CNAME, 60, rd, n);
+		if (cases[i].second_owner != NULL) {
+			n = wire_name(rd, cases[i].second_target,
+			    strlen(cases[i].second_target));
+			rr_at(&p, cases[i].second_owner, DNS_T_CNAME, rd, n);
+		}
+		if (cases[i].txt) {
+			static const uint8_t t[] = { 2, 'h', 'i' };
+			rr_at(&p, cases[i].target, DNS_T_TXT, t, sizeof(t));
+		}
+		struct dns_wire_chase chase;
+		struct dns_rrset *rs = dns_wire_answer_chase(
+		    span_make(p.b, p.n), DNS_T_TXT, &chase);
+		assert_non_null(rs);
+		assert_int_equal(rs->status, cases[i].status);
+		if (cases[i].chase == NULL) {
+			assert_int_equal(chase.len, 0);
+		} else {
+			assert_span_equal(span_make(chase.name, chase.len),
+			    cases[i].chase, strlen(cases[i].chase));
+		}
+		dns_wire_free(rs);
+	}
+}
+
 static void
 test_every_prefix_is_tempfail(void **state)
 {
@@ -286,6 +382,7 @@ main(void)
 		cmocka_unit_test(test_negative_answers_and_their_ttl),
 		cmocka_unit_test(test_error_codes_are_tempfail),
 		cmocka_unit_test(test_malformed_answers),
+		cmocka_unit_test(test_cname_chains_to_follow),
 		cmocka_unit_test(test_every_prefix_is_tempfail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -146,8 +146,36 @@ struct sets {
 	struct span aar[ARC_MAX_SETS + 1];
 	unsigned n; /* highest instance seen */
 	enum arc_reason bad;
-	bool any;
 };
+
+/* arc_kind_of returns the ARC field kind of |f|, or -1. */
+static int
+arc_kind_of(const struct msg_field *f)
+{
+	for (int k = 0; k < ARC_NUM_KINDS; k++) {
+		if (msg_field_is(f, kind_names[k])) {
+			return k;
+		}
+	}
+	return -1;
+}
+
+/* has_arc says whether |m| has any ARC field: most mail has none, and
+ * then nothing else here runs. */
+static bool
+has_arc(const struct msg *m)
+{
+	for (size_t fi = 0; fi < m->num_fields; fi++) {
+		/* "ARC-" first, so that other fields cost one comparison. */
+		struct span n = m->fields[fi].name;
+		if (n.len >= 8 &&
+		    span_eq_icase_lit(span_make(n.p, 4), "arc-") &&
+		    arc_kind_of(&m->fields[fi]) >= 0) {
+			return true;
+		}
+	}
+	return false;
+}
 
 static void
 collect(struct sets *s, const struct msg *m)
@@ -160,16 +188,10 @@ collect(struct sets *s, const struct msg *m)
 	}
 	for (size_t fi = 0; fi < m->num_fields; fi++) {
 		const struct msg_field *f = &m->fields[fi];
-		int kind = -1;
-		for (int k = 0; k < ARC_NUM_KINDS; k++) {
-			if (msg_field_is(f, kind_names[k])) {
-				kind = k;
-			}
-		}
+		int kind = arc_kind_of(f);
 		if (kind < 0) {
 			continue;
 		}
-		s->any = true;
 		struct span rest = span_empty();
 		unsigned n = kind == ARC_AAR ? aar_instance(f->value, &rest)
 		                             : tag_instance_of(f);
@@ -313,15 +335,15 @@ auth_verify(struct dkim_verifier *v, struct dkim_outcome *dkim,
 	if (!dkim__collect(dkim, m, a, jobs, &num_jobs)) {
 		return false;
 	}
+	if (!has_arc(m)) {
+		return dkim__run(v, jobs, num_jobs, m, dns, now, a,
+		    dkim->hashed_bytes, &dkim->pending);
+	}
 	struct sets *s = arena_alloc(a, sizeof(*s));
 	if (s == NULL) {
 		return false;
 	}
 	collect(s, m);
-	if (!s->any) {
-		return dkim__run(v, jobs, num_jobs, m, dns, now, a,
-		    dkim->hashed_bytes, &dkim->pending);
-	}
 	/* The chain fails from here on unless every step passes; the DKIM
 	 * signatures are evaluated whatever happens. */
 	arc->result = ARC_FAIL;

@@ -97,15 +97,8 @@ arc_seal(struct span *out, struct digest *d, struct span text,
 	}
 	uint8_t sig[SIG_MAX_BYTES];
 	size_t sig_len;
-	bool ok;
-	if (p->alg == DKIM_ALG_ED25519_SHA256) {
-		ok = privkey_sign_ed25519(p->key, span_make(hh, hh_len), sig);
-		sig_len = 64;
-	} else {
-		ok = privkey_sign_rsa(p->key, hash, span_make(hh, hh_len), sig,
-		    sizeof(sig), &sig_len);
-	}
-	if (!ok) {
+	if (!dkim__sign_digest(
+	        p->key, p->alg, hash, span_make(hh, hh_len), sig, &sig_len)) {
 		return false;
 	}
 	char *b64 = arena_alloc(a, b64_encoded_len(sig_len) + 3);

@@ -349,6 +349,15 @@ tag_z(struct dkim_sig *sig, struct span v, struct arena *a)
 	return DKIM_R_OK;
 }
 
+/* times_ok: x= must be after t= (RFC 6376 §3.5), for DKIM and AMS. */
+static enum dkim_reason
+times_ok(const struct dkim_sig *sig)
+{
+	return sig->has_t && sig->has_x && sig->x <= sig->t
+	    ? DKIM_R_EXPIRY_BEFORE_TS
+	    : DKIM_R_OK;
+}
+
 static enum dkim_reason
 finish_dkim(struct dkim_sig *sig, struct arena *a)
 {
@@ -374,10 +383,7 @@ finish_dkim(struct dkim_sig *sig, struct arena *a)
 			return DKIM_R_AUID_NOT_IN_SDID;
 		}
 	}
-	if (sig->has_t && sig->has_x && sig->x <= sig->t) {
-		return DKIM_R_EXPIRY_BEFORE_TS;
-	}
-	return DKIM_R_OK;
+	return times_ok(sig);
 }
 
 /* The DKIM-Signature rule table, in the order of §3.5.  Required tags: v a
@@ -460,10 +466,7 @@ finish_ams(struct dkim_sig *sig, struct arena *a)
 		sig->hcanon = CANON_RELAXED;
 		sig->bcanon = CANON_RELAXED;
 	}
-	if (sig->has_t && sig->has_x && sig->x <= sig->t) {
-		return DKIM_R_EXPIRY_BEFORE_TS;
-	}
-	return DKIM_R_OK;
+	return times_ok(sig);
 }
 
 static enum dkim_reason

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "auth/dkim.h"
+#include "auth/internal.h"
 #include "crypto/b64.h"
 
 /* PUT_LIT appends a string literal (a program constant, never data). */
@@ -121,6 +122,19 @@ split_h(struct span **out, size_t *num, struct span h, struct arena *a)
 }
 
 bool
+dkim__sign_digest(const struct privkey *key, enum dkim_alg alg,
+    enum digest_alg hash, struct span digest, uint8_t sig[SIG_MAX_BYTES],
+    size_t *sig_len)
+{
+	if (alg == DKIM_ALG_ED25519_SHA256) {
+		/* RFC 8463 §3: Ed25519 signs the SHA-256 header hash. */
+		*sig_len = 64;
+		return privkey_sign_ed25519(key, digest, sig);
+	}
+	return privkey_sign_rsa(key, hash, digest, sig, SIG_MAX_BYTES, sig_len);
+}
+
+bool
 dkim_sign(struct span *out, struct digest *d, const struct msg *m,
     const struct dkim_sign_params *p, struct arena *a)
 {
@@ -167,16 +181,8 @@ dkim_sign(struct span *out, struct digest *d, const struct msg *m,
 	}
 	uint8_t sig[SIG_MAX_BYTES];
 	size_t sig_len;
-	bool ok;
-	if (p->alg == DKIM_ALG_ED25519_SHA256) {
-		/* RFC 8463 §3: Ed25519 signs the SHA-256 header hash. */
-		ok = privkey_sign_ed25519(p->key, span_make(hh, hh_len), sig);
-		sig_len = 64;
-	} else {
-		ok = privkey_sign_rsa(p->key, hash, span_make(hh, hh_len), sig,
-		    sizeof(sig), &sig_len);
-	}
-	if (!ok) {
+	if (!dkim__sign_digest(
+	        p->key, p->alg, hash, span_make(hh, hh_len), sig, &sig_len)) {
 		return false;
 	}
 	b.len += b64_encode((char *)text + b.len, sig, sig_len);

@@ -66,6 +66,12 @@ bool dkim__check_signature(struct dkim_verifier *v, const struct dkim_sig *sig,
 bool dkim__verify_memo(struct dkim_verifier *v, const struct dkim_sig *sig,
     const struct dkim_key *key, struct span digest, int *known);
 
+/* dkim__sign_digest signs the finished |digest| of algorithm |hash| with
+ * |key| as |alg| asks (for the signers). */
+bool dkim__sign_digest(const struct privkey *key, enum dkim_alg alg,
+    enum digest_alg hash, struct span digest, uint8_t sig[SIG_MAX_BYTES],
+    size_t *sig_len);
+
 /* arc__seal_hash computes what the ARC-Seal of instance |i| of |m| signs
  * (RFC 8617 §5.1.1), with that seal's b= emptied, and its hash in
  * |*alg|.  For the sealer. */

@@ -9,6 +9,8 @@
  */
 #include "canon/blockscan.h"
 
+#include <string.h>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define BLOCKSCAN_X86 1
@@ -137,6 +139,52 @@ block_bad(enum canon_mode mode, const struct block_masks *m,
 	*pos = i + c->step;                                                    \
 	return false
 
+/* hdr_bad judges one 64-byte block of a relaxed header value: HTAB, CR and
+ * LF always need the scalar code, and so does an SP followed by another
+ * special byte, or by the end of the value.  |next| is 1 when the byte
+ * after the block is special; |last| has the bit of the value's last byte
+ * when the value ends inside the block. */
+static inline uint64_t
+hdr_bad(const struct block_masks *m, uint64_t next, uint64_t last)
+{
+	uint64_t s = m->sp | m->tab | m->cr | m->lf;
+	return m->tab | m->cr | m->lf | (m->sp & (s >> 1 | next << 63 | last));
+}
+
+static inline uint64_t
+hdr_special(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* SCAN_HDR is the header scan around one way of building the masks.
+ * Whole blocks are read in place while more than a block is left; the
+ * rest, 64 bytes or fewer, is copied into a zeroed block (NUL is not
+ * special), so no read goes past the value. */
+#define SCAN_HDR(masks_fn)                                                     \
+	struct block_masks m;                                                  \
+	size_t i = pos;                                                        \
+	while (len - i > BLOCKSCAN_BYTES) {                                    \
+		masks_fn(p + i, &m);                                           \
+		uint64_t bad =                                                 \
+		    hdr_bad(&m, hdr_special(p[i + BLOCKSCAN_BYTES]), 0);       \
+		if (bad != 0) {                                                \
+			return i + (size_t)__builtin_ctzll(bad);               \
+		}                                                              \
+		i += BLOCKSCAN_BYTES;                                          \
+	}                                                                      \
+	if (i == len) {                                                        \
+		return len;                                                    \
+	}                                                                      \
+	uint8_t tail[BLOCKSCAN_BYTES] = { 0 };                                 \
+	size_t n = len - i;                                                    \
+	memcpy(tail, p + i, n);                                                \
+	masks_fn(tail, &m);                                                    \
+	uint64_t bad = hdr_bad(&m, 0, (uint64_t)1 << (n - 1));                 \
+	return bad != 0 ? i + (size_t)__builtin_ctzll(bad) : len
+
+typedef size_t hdr_scan_fn(const uint8_t *p, size_t pos, size_t len);
+
 typedef bool scan_fn(enum canon_mode mode, const uint8_t *p, size_t *pos,
     size_t len, struct blockscan_cache *c);
 
@@ -158,6 +206,12 @@ scan_portable(enum canon_mode mode, const uint8_t *p, size_t *pos, size_t len,
     struct blockscan_cache *c)
 {
 	SCAN_BODY(masks_portable);
+}
+
+static size_t
+hdr_scan_portable(const uint8_t *p, size_t pos, size_t len)
+{
+	SCAN_HDR(masks_portable);
 }
 
 #if defined(BLOCKSCAN_X86)
@@ -194,6 +248,12 @@ scan_sse2(enum canon_mode mode, const uint8_t *p, size_t *pos, size_t len,
 	SCAN_BODY(masks_sse2);
 }
 
+__attribute__((target("sse2"))) static size_t
+hdr_scan_sse2(const uint8_t *p, size_t pos, size_t len)
+{
+	SCAN_HDR(masks_sse2);
+}
+
 /* AVX2: two 32-byte compares per kind of byte. */
 __attribute__((target("avx2"))) static inline uint64_t
 eq_avx2(__m256i v0, __m256i v1, char ch)
@@ -222,6 +282,12 @@ scan_avx2(enum canon_mode mode, const uint8_t *p, size_t *pos, size_t len,
 	SCAN_BODY(masks_avx2);
 }
 
+__attribute__((target("avx2"))) static size_t
+hdr_scan_avx2(const uint8_t *p, size_t pos, size_t len)
+{
+	SCAN_HDR(masks_avx2);
+}
+
 /* AVX-512BW: one 64-byte load, and each compare gives a mask directly. */
 __attribute__((target("avx512f,avx512bw"))) static inline void
 masks_avx512(const uint8_t *p, struct block_masks *m)
@@ -240,6 +306,12 @@ scan_avx512(enum canon_mode mode, const uint8_t *p, size_t *pos, size_t len,
 	SCAN_BODY(masks_avx512);
 }
 
+__attribute__((target("avx512f,avx512bw"))) static size_t
+hdr_scan_avx512(const uint8_t *p, size_t pos, size_t len)
+{
+	SCAN_HDR(masks_avx512);
+}
+
 #endif /* BLOCKSCAN_X86 */
 
 static scan_fn *const scanners[] = {
@@ -248,6 +320,15 @@ static scan_fn *const scanners[] = {
 	[BLOCKSCAN_SSE2] = scan_sse2,
 	[BLOCKSCAN_AVX2] = scan_avx2,
 	[BLOCKSCAN_AVX512] = scan_avx512,
+#endif
+};
+
+static hdr_scan_fn *const hdr_scanners[] = {
+	[BLOCKSCAN_PORTABLE] = hdr_scan_portable,
+#if defined(BLOCKSCAN_X86)
+	[BLOCKSCAN_SSE2] = hdr_scan_sse2,
+	[BLOCKSCAN_AVX2] = hdr_scan_avx2,
+	[BLOCKSCAN_AVX512] = hdr_scan_avx512,
 #endif
 };
 
@@ -320,4 +401,10 @@ blockscan_run(enum canon_mode mode, const uint8_t *p, size_t *pos, size_t len,
     struct blockscan_cache *c)
 {
 	return scanners[current](mode, p, pos, len, c);
+}
+
+size_t
+blockscan_hdr(const uint8_t *p, size_t pos, size_t len)
+{
+	return hdr_scanners[current](p, pos, len);
 }

@@ -47,6 +47,14 @@ struct blockscan_cache {
 bool blockscan_run(enum canon_mode mode, const uint8_t *p, size_t *pos,
     size_t len, struct blockscan_cache *c);
 
+/* blockscan_hdr scans p[pos..len), part of a header field value that
+ * relaxed canonicalization (RFC 6376 §3.4.2) copies from p[pos] on, the
+ * byte before p[pos] being data.  It returns the first position whose
+ * byte is not copied as it is: an HTAB, CR or LF, or an SP followed by
+ * SP, HTAB, CR, LF or the end of the value; |len| if there is none.  It
+ * reads nothing outside p[pos..len). */
+size_t blockscan_hdr(const uint8_t *p, size_t pos, size_t len);
+
 /* enum blockscan_level names the instruction sets that build the masks. */
 enum blockscan_level {
 	BLOCKSCAN_PORTABLE = 0,

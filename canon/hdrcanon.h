@@ -27,6 +27,11 @@ void hdrcanon_simple(const struct byte_sink *sink, struct span raw);
 void hdrcanon_relaxed(
     const struct byte_sink *sink, struct span name, struct span value);
 
+/* hdrcanon_relaxed_ref is hdrcanon_relaxed one byte at a time: the
+ * scalar reference that tests and fuzzing compare the fast version with. */
+void hdrcanon_relaxed_ref(
+    const struct byte_sink *sink, struct span name, struct span value);
+
 /* hdrcanon_field writes field |f| with |mode|. */
 void hdrcanon_field(const struct byte_sink *sink, enum canon_mode mode,
     const struct msg_field *f);

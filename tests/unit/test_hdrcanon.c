@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 
+#include "canon/blockscan.h"
 #include "canon/hdrcanon.h"
 #include "canon/msg.h"
 
@@ -284,6 +285,67 @@ test_hdrcanon_null_empty_spans(void **state)
 	assert_span_equal(span_make(out, b.len), ":", 1);
 }
 
+/* The block-scan relaxed canonicalizer against the byte-level reference,
+ * at every level the CPU has: values built so that every special byte
+ * (SP, HTAB, CR, LF, in runs of one to three) lands at every offset of a
+ * 64-byte block, and values of every length up to 200 ending in SP. */
+static void
+test_hdrcanon_relaxed_levels(void **state)
+{
+	(void)state;
+	static const char *const gaps[] = { " ", "  ", "\t", " \t", "\r\n ",
+		"\r\n\t", "\n ", "\r", " \r ", "\r\r\n ", " \r\n" };
+	enum { CAP = 512 };
+	uint8_t v[CAP], want[CAP + 8], got[CAP + 8];
+	enum blockscan_level best = blockscan_level();
+	size_t checked = 0;
+	for (size_t g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
+		size_t gl = strlen(gaps[g]);
+		for (size_t at = 0; at < 200; at++) {
+			for (int tail = 0; tail < 2; tail++) {
+				/* "xxx...<gap>yyy" with the gap at |at|, and
+				 * (tail) the gap again at the very end. */
+				size_t n = 0;
+				for (size_t i = 0; i < at; i++) {
+					v[n++] = (uint8_t)('a' + i % 26);
+				}
+				memcpy(v + n, gaps[g], gl);
+				n += gl;
+				for (size_t i = 0; i < 70; i++) {
+					v[n++] = 'Z';
+				}
+				if (tail) {
+					memcpy(v + n, gaps[g], gl);
+					n += gl;
+				}
+				struct span_buf rb, fb;
+				span_buf_init(&rb, want, sizeof(want));
+				struct byte_sink rs = span_buf_sink(&rb);
+				hdrcanon_relaxed_ref(
+				    &rs, S("To"), span_make(v, n));
+				for (int l = BLOCKSCAN_PORTABLE;
+				     l <= BLOCKSCAN_AVX512; l++) {
+					if (!blockscan_use(
+					        (enum blockscan_level)l)) {
+						continue;
+					}
+					span_buf_init(&fb, got, sizeof(got));
+					struct byte_sink fs =
+					    span_buf_sink(&fb);
+					hdrcanon_relaxed(
+					    &fs, S("To"), span_make(v, n));
+					assert_span_equal(
+					    span_make(got, fb.len), want,
+					    rb.len);
+					checked++;
+				}
+			}
+		}
+	}
+	blockscan_use(best);
+	assert_true(checked >= 11 * 200 * 2);
+}
+
 int
 main(void)
 {
@@ -292,6 +354,7 @@ main(void)
 		cmocka_unit_test(test_hdrcanon_simple_raw_cases),
 		cmocka_unit_test(test_hdrcanon_relaxed_direct),
 		cmocka_unit_test(test_hdrcanon_long_field),
+		cmocka_unit_test(test_hdrcanon_relaxed_levels),
 		cmocka_unit_test(test_hdrcanon_null_empty_spans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,9 +5,10 @@
  * Signatures are checked in two phases.  First every evaluated signature is
  * parsed and its key fetched and checked; this settles most failures
  * without hashing anything.  Then the body is canonicalized once per body
- * canonicalization still needed, each pass feeding every (hash, l=) pair
- * through a tee of limit sinks, and finally each signature's header hash is
- * computed and its signature checked.
+ * canonicalization still needed, each pass feeding one running hash per
+ * (canonicalization, hash) pair, whose snapshots serve the l= values, and
+ * finally each signature's header hash is computed and its signature
+ * checked.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 #include "canon/bodycanon.h"
 #include "canon/hdrcanon.h"
 
-/* DKIM_BODY_SLOTS: distinct (canonicalization, hash, l=) triples per
+/* DKIM_BODY_SLOTS: distinct (canonicalization, hash, l=) requests per
  * message; at most one per evaluated signature, DKIM-Signature or
  * ARC-Message-Signature. */
 #define DKIM_BODY_SLOTS (DKIM_MAX_SIGS_EVALUATED + ARC_MAX_AMS_EVALUATED)
@@ -25,7 +26,8 @@
 struct dkim_verifier {
 	struct pk_verifier *pk;
 	struct digest hdr;
-	struct digest body[DKIM_BODY_SLOTS];
+	struct digest body[2 * DIGEST_NUM_ALGS]; /* one per body group */
+	struct digest snap;                      /* l= snapshots */
 	const struct dkim_memo *memo;
 	uint64_t memo_hits;
 };
@@ -69,8 +71,9 @@ dkim_verifier_new(void)
 		return NULL;
 	}
 	v->pk = pk_verifier_new();
-	bool ok = v->pk != NULL && digest_init(&v->hdr);
-	for (size_t i = 0; i < DKIM_BODY_SLOTS; i++) {
+	bool ok =
+	    v->pk != NULL && digest_init(&v->hdr) && digest_init(&v->snap);
+	for (size_t i = 0; i < 2 * DIGEST_NUM_ALGS; i++) {
 		ok = digest_init(&v->body[i]) && ok;
 	}
 	if (!ok) {
@@ -88,7 +91,8 @@ dkim_verifier_free(struct dkim_verifier *v)
 	}
 	pk_verifier_free(v->pk);
 	digest_cleanup(&v->hdr);
-	for (size_t i = 0; i < DKIM_BODY_SLOTS; i++) {
+	digest_cleanup(&v->snap);
+	for (size_t i = 0; i < 2 * DIGEST_NUM_ALGS; i++) {
 		digest_cleanup(&v->body[i]);
 	}
 	free(v);
@@ -284,34 +288,131 @@ add_body_req(struct body_req *reqs, size_t *num, enum canon_mode bc,
 	return *num - 1;
 }
 
+/* struct body_group is one running hash of a body canonicalization: one
+ * per distinct (canonicalization, hash) among a message's signatures,
+ * DKIM and ARC together.  Requests with an l= take a snapshot of the hash
+ * when the canonical bytes reach their length, so a body is canonicalized
+ * once per canonicalization and hashed once per (canonicalization, hash),
+ * however many l= values there are.  Past the last snapshot, a group with
+ * no request for the whole body stops hashing. */
+struct body_group {
+	struct digest *d;
+	struct digest *snap;
+	uint64_t seen;    /* canonical bytes written to the group */
+	bool whole;       /* some request wants the whole body */
+	size_t num, next; /* requests, sorted by limit; next to reach */
+	struct body_req *reqs[DKIM_BODY_SLOTS];
+};
+
+/* group_take finishes the next request of |g|, whose limit the hash has
+ * reached: from a snapshot, or from the running hash itself when nothing
+ * needs it afterwards. */
+static void
+group_take(struct body_group *g)
+{
+	struct body_req *r = g->reqs[g->next++];
+	struct digest *from = g->d;
+	if (g->whole || g->next < g->num) {
+		digest_copy(g->snap, g->d);
+		from = g->snap;
+	}
+	r->ok = digest_finish(from, r->out, &r->out_len);
+}
+
+static void
+group_write(void *ctx, const uint8_t *p, size_t n)
+{
+	struct body_group *g = ctx;
+	while (g->next < g->num && g->reqs[g->next]->limit - g->seen <= n) {
+		size_t k = (size_t)(g->reqs[g->next]->limit - g->seen);
+		digest_update(g->d, p, k);
+		p += k;
+		n -= k;
+		g->seen += k;
+		group_take(g);
+	}
+	if (g->whole || g->next < g->num) {
+		digest_update(g->d, p, n);
+	}
+	g->seen += n;
+}
+
 /* hash_bodies runs one canonicalization pass per body canonicalization in
- * use, each feeding all of its requests. */
+ * use, feeding one hash per (canonicalization, hash) pair. */
 static void
 hash_bodies(struct dkim_verifier *v, struct body_req *reqs, size_t num,
-    struct span body)
+    struct span body, uint64_t hashed[DIGEST_NUM_ALGS])
 {
+	struct body_group groups[2 * DIGEST_NUM_ALGS];
+	size_t num_groups = 0;
 	for (int mode = CANON_SIMPLE; mode <= CANON_RELAXED; mode++) {
 		struct tee_sink tee = { .num_sinks = 0 };
-		struct limit_sink ls[DKIM_BODY_SLOTS];
-		for (size_t i = 0; i < num; i++) {
-			if (reqs[i].bc != (enum canon_mode)mode) {
+		size_t first = num_groups;
+		for (int alg = 0; alg < DIGEST_NUM_ALGS; alg++) {
+			struct body_group *g = &groups[num_groups];
+			*g = (struct body_group){ .d = &v->body[num_groups],
+				.snap = &v->snap };
+			for (size_t i = 0; i < num; i++) {
+				struct body_req *r = &reqs[i];
+				if (r->bc != (enum canon_mode)mode ||
+				    r->alg != (enum digest_alg)alg) {
+					continue;
+				}
+				if (r->limit == UINT64_MAX) {
+					g->whole = true;
+					continue;
+				}
+				/* Insertion sort by limit: a handful. */
+				size_t k = g->num++;
+				while (
+				    k > 0 && g->reqs[k - 1]->limit > r->limit) {
+					g->reqs[k] = g->reqs[k - 1];
+					k--;
+				}
+				g->reqs[k] = r;
+			}
+			if (!g->whole && g->num == 0) {
 				continue;
 			}
-			digest_begin(&v->body[i], reqs[i].alg);
-			limit_sink_init(
-			    &ls[i], digest_sink(&v->body[i]), reqs[i].limit);
-			(void)tee_sink_add(&tee, limit_sink_as_sink(&ls[i]));
+			digest_begin(g->d, (enum digest_alg)alg);
+			(void)tee_sink_add(
+			    &tee, (struct byte_sink){ group_write, g });
+			num_groups++;
 		}
 		if (tee.num_sinks == 0) {
 			continue;
 		}
 		uint64_t len = bodycanon_span(
 		    (enum canon_mode)mode, tee_sink_as_sink(&tee), body);
-		for (size_t i = 0; i < num; i++) {
-			if (reqs[i].bc == (enum canon_mode)mode) {
-				reqs[i].canon_len = len;
-				reqs[i].ok = digest_finish(
-				    &v->body[i], reqs[i].out, &reqs[i].out_len);
+		for (size_t gi = first; gi < num_groups; gi++) {
+			struct body_group *g = &groups[gi];
+			/* A limit of exactly the length is reached only when no
+			 * byte was written at all (l=0 of an empty body). */
+			while (g->next < g->num &&
+			    g->reqs[g->next]->limit == g->seen) {
+				group_take(g);
+			}
+			struct body_req whole = { .ok = false };
+			if (g->whole) {
+				whole.ok = digest_finish(
+				    g->d, whole.out, &whole.out_len);
+			}
+			hashed[g->d->alg] += g->d->bytes;
+			for (size_t i = 0; i < num; i++) {
+				struct body_req *r = &reqs[i];
+				if (r->bc != (enum canon_mode)mode ||
+				    r->alg != g->d->alg) {
+					continue;
+				}
+				r->canon_len = len;
+				if (r->limit == UINT64_MAX) {
+					memcpy(
+					    r->out, whole.out, whole.out_len);
+					r->out_len = whole.out_len;
+					r->ok = whole.ok;
+				}
+				/* A limit past the length was never reached:
+				 * check_crypto reports it before any hash. */
 			}
 		}
 	}
@@ -327,16 +428,17 @@ check_crypto(struct dkim_verifier *v, struct pending *p,
 	const struct dkim_sig *sig = p->sig;
 	r->body_len = req->canon_len;
 	enum dkim_reason policy = r->reason;
-	if (!req->ok) {
-		set_result(r, AUTH_TEMPERROR, DKIM_R_INTERNAL);
-		return;
-	}
 	if (sig->has_l && sig->l > req->canon_len) {
 		/* §3.5 l=: "This value MUST NOT be larger than the actual
-		 * number of octets in the canonicalized message body." */
+		 * number of octets in the canonicalized message body."  (No
+		 * hash reached that length.) */
 		if (policy == DKIM_R_OK) {
 			set_result(r, AUTH_PERMERROR, DKIM_R_LENGTH_EXCEEDS);
 		}
+		return;
+	}
+	if (!req->ok) {
+		set_result(r, AUTH_TEMPERROR, DKIM_R_INTERNAL);
 		return;
 	}
 	bool ok = !sig->bh_too_long && sig->bh_len == req->out_len &&
@@ -452,10 +554,7 @@ dkim__run(struct dkim_verifier *v, struct dkim__job *jobs, size_t num_jobs,
 		/* Every key was asked for; no hashing until all are in. */
 		return true;
 	}
-	hash_bodies(v, reqs, num_reqs, m->body);
-	for (size_t i = 0; i < num_reqs; i++) {
-		hashed[reqs[i].alg] += v->body[i].bytes;
-	}
+	hash_bodies(v, reqs, num_reqs, m->body, hashed);
 	for (size_t i = 0; i < num_pend; i++) {
 		check_crypto(v, &pend[i], &reqs[pend[i].body], m, a, hashed);
 	}

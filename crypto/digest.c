@@ -86,6 +86,15 @@ digest_update(struct digest *d, const void *p, size_t len)
 	}
 }
 
+void
+digest_copy(struct digest *dst, const struct digest *src)
+{
+	dst->alg = src->alg;
+	dst->bytes = src->bytes;
+	dst->failed = src->failed || dst->ctx == NULL ||
+	    EVP_MD_CTX_copy_ex(dst->ctx, src->ctx) != 1;
+}
+
 bool
 digest_finish(struct digest *d, uint8_t *out, size_t *out_len)
 {

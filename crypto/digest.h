@@ -57,6 +57,13 @@ void digest_begin(struct digest *d, enum digest_alg alg);
 /* digest_update hashes |len| bytes at |p|. */
 void digest_update(struct digest *d, const void *p, size_t len);
 
+/* digest_copy makes |dst| (initialized with digest_init) a copy of the
+ * running hash |src|, so that |src| can go on while |dst| is finished: a
+ * snapshot of the state at one length, which serves a DKIM l= without a
+ * second pass over the body.  In OpenSSL 3 the copy allocates a provider
+ * context, so it is kept for l=, which few signatures use. */
+void digest_copy(struct digest *dst, const struct digest *src);
+
 /* digest_finish writes the hash to |out| (at least digest_len bytes) and
  * stores its length in |*out_len|.  It returns false if any step of this
  * hash failed. */

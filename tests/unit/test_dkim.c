@@ -736,6 +736,64 @@ test_mixed_signatures(void **state)
 	free(text);
 }
 
+/* Signatures over one body with one (canonicalization, hash) and many l=
+ * values, including 0, the whole length, one past it and repeats: each is
+ * judged right, and the body is hashed once, not once per l= (snapshots of
+ * one running hash serve the lengths). */
+static void
+test_length_snapshots(void **state)
+{
+	(void)state;
+	arena_reset(&arena);
+	enum { LINES = 2000 };
+	char *body = malloc(LINES * 40 + 1);
+	assert_non_null(body);
+	size_t n = 0;
+	for (size_t i = 0; i < LINES; i++) {
+		n += (size_t)sprintf(
+		    body + n, "line %04zu of  the body\t \r\n", i);
+	}
+	char *text = build_message(&msg_cases[0], body);
+	/* The canonical length, from a signature without l=. */
+	char *probe = sign(&msg_cases[0], text);
+	struct dkim_outcome out;
+	verify_text(&out, probe, strlen(probe), NOW);
+	assert_int_equal(out.sigs[0].verdict, AUTH_PASS);
+	int64_t len = (int64_t)out.sigs[0].body_len;
+	assert_true(len > 40000);
+	free(probe);
+
+	/* DKIM_MAX_SIGS_EVALUATED (10) signatures. */
+	const int64_t ls[] = { -1, 0, 63, 4097, len / 2, len / 2, len - 1, len,
+		len + 1, -1 };
+	enum { NUM = sizeof(ls) / sizeof(ls[0]) };
+	for (size_t i = 0; i < NUM; i++) {
+		struct msg_case tc = msg_cases[0];
+		tc.l = ls[i];
+		char *next = sign(&tc, text);
+		free(text);
+		text = next;
+	}
+	verify_text(&out, text, strlen(text), NOW);
+	assert_int_equal(out.num_sigs, NUM);
+	for (size_t i = 0; i < NUM; i++) {
+		/* Signatures are prepended: the last signed is first. */
+		int64_t l = ls[NUM - 1 - i];
+		const struct dkim_result *r = &out.sigs[i];
+		if (l > len) {
+			assert_int_equal(r->reason, DKIM_R_LENGTH_EXCEEDS);
+		} else {
+			assert_int_equal(r->verdict, AUTH_PASS);
+		}
+	}
+	/* One pass of |len| bytes, plus header hashing (well under 64 KB for
+	 * 10 signatures); one pass per l= would be over 5 * len. */
+	uint64_t sha = out.hashed_bytes[DIGEST_SHA256];
+	assert_true(sha >= (uint64_t)len && sha < (uint64_t)len + 65536);
+	free(text);
+	free(body);
+}
+
 /* Allocation failure at every point gives a clean false or an internal
  * error, never a crash or a wrong verdict. */
 static void
@@ -865,6 +923,7 @@ main(void)
 		cmocka_unit_test(test_rfc8463_example),
 		cmocka_unit_test(test_signature_limits),
 		cmocka_unit_test(test_mixed_signatures),
+		cmocka_unit_test(test_length_snapshots),
 		cmocka_unit_test(test_out_of_memory),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -258,6 +258,20 @@ struct dkim_memo {
 	    struct span sig);
 	void (*store)(void *ctx, const void *key, int alg, struct span digest,
 	    struct span sig, bool ok);
+	/* body_find and body_store (both NULL for none) remember body hashes
+	 * the same way: the hash of body canonicalization |bc| with hash
+	 * |alg| up to |limit| (UINT64_MAX: all) is a function of the stored
+	 * body bytes alone, so body_find answers only for a body equal byte
+	 * for byte to one hashed before with the same three, filling |out|
+	 * (at least DIGEST_MAX_BYTES), |*out_len| and |*canon_len|.  |bh|,
+	 * the hash the signature claims, is where copies of one message
+	 * meet; it narrows the search and decides nothing. */
+	bool (*body_find)(void *ctx, struct span bh, int bc, int alg,
+	    uint64_t limit, struct span body, uint8_t *out, size_t *out_len,
+	    uint64_t *canon_len);
+	void (*body_store)(void *ctx, struct span bh, int bc, int alg,
+	    uint64_t limit, struct span body, const uint8_t *out,
+	    size_t out_len, uint64_t canon_len);
 	void *ctx;
 };
 
@@ -269,6 +283,10 @@ void dkim_verifier_set_memo(
 /* dkim_verifier_memo_hits returns how many checks |v| answered from its
  * memo since it was made. */
 uint64_t dkim_verifier_memo_hits(const struct dkim_verifier *v);
+
+/* dkim_verifier_body_hits returns how many body hashes |v| took from its
+ * memo instead of hashing. */
+uint64_t dkim_verifier_body_hits(const struct dkim_verifier *v);
 
 /* dkim_verifier_new returns a verifier, or NULL when out of memory. */
 struct dkim_verifier *dkim_verifier_new(void);

@@ -30,6 +30,7 @@ struct dkim_verifier {
 	struct digest snap;                      /* l= snapshots */
 	const struct dkim_memo *memo;
 	uint64_t memo_hits;
+	uint64_t body_hits;
 };
 
 void
@@ -44,10 +45,18 @@ dkim_verifier_memo_hits(const struct dkim_verifier *v)
 	return v->memo_hits;
 }
 
+uint64_t
+dkim_verifier_body_hits(const struct dkim_verifier *v)
+{
+	return v->body_hits;
+}
+
 struct body_req {
 	enum canon_mode bc;
 	enum digest_alg alg;
 	uint64_t limit;
+	struct span bh; /* claimed by the first signature asking */
+	bool from_memo; /* answered by the memo: not hashed */
 	uint8_t out[DIGEST_MAX_BYTES];
 	size_t out_len;
 	uint64_t canon_len;
@@ -272,7 +281,7 @@ dkim__policy_reason(const struct dkim_sig *sig, const struct dkim_key *key)
  * adding it if new. */
 static size_t
 add_body_req(struct body_req *reqs, size_t *num, enum canon_mode bc,
-    enum digest_alg alg, uint64_t limit)
+    enum digest_alg alg, uint64_t limit, struct span bh)
 {
 	for (size_t i = 0; i < *num; i++) {
 		if (reqs[i].bc == bc && reqs[i].alg == alg &&
@@ -285,6 +294,7 @@ add_body_req(struct body_req *reqs, size_t *num, enum canon_mode bc,
 	r->bc = bc;
 	r->alg = alg;
 	r->limit = limit;
+	r->bh = bh;
 	return *num - 1;
 }
 
@@ -345,6 +355,16 @@ hash_bodies(struct dkim_verifier *v, struct body_req *reqs, size_t num,
 {
 	struct body_group groups[2 * DIGEST_NUM_ALGS];
 	size_t num_groups = 0;
+	const struct dkim_memo *memo = v->memo;
+	bool use_memo = memo != NULL && memo->body_find != NULL;
+	for (size_t i = 0; use_memo && i < num; i++) {
+		struct body_req *r = &reqs[i];
+		r->from_memo =
+		    memo->body_find(memo->ctx, r->bh, (int)r->bc, (int)r->alg,
+		        r->limit, body, r->out, &r->out_len, &r->canon_len);
+		r->ok = r->from_memo;
+		v->body_hits += r->from_memo;
+	}
 	for (int mode = CANON_SIMPLE; mode <= CANON_RELAXED; mode++) {
 		struct tee_sink tee = { .num_sinks = 0 };
 		size_t first = num_groups;
@@ -355,7 +375,8 @@ hash_bodies(struct dkim_verifier *v, struct body_req *reqs, size_t num,
 			for (size_t i = 0; i < num; i++) {
 				struct body_req *r = &reqs[i];
 				if (r->bc != (enum canon_mode)mode ||
-				    r->alg != (enum digest_alg)alg) {
+				    r->alg != (enum digest_alg)alg ||
+				    r->from_memo) {
 					continue;
 				}
 				if (r->limit == UINT64_MAX) {
@@ -401,7 +422,7 @@ hash_bodies(struct dkim_verifier *v, struct body_req *reqs, size_t num,
 			for (size_t i = 0; i < num; i++) {
 				struct body_req *r = &reqs[i];
 				if (r->bc != (enum canon_mode)mode ||
-				    r->alg != g->d->alg) {
+				    r->alg != g->d->alg || r->from_memo) {
 					continue;
 				}
 				r->canon_len = len;
@@ -413,6 +434,12 @@ hash_bodies(struct dkim_verifier *v, struct body_req *reqs, size_t num,
 				}
 				/* A limit past the length was never reached:
 				 * check_crypto reports it before any hash. */
+				if (use_memo && r->ok) {
+					memo->body_store(memo->ctx, r->bh,
+					    (int)r->bc, (int)r->alg, r->limit,
+					    body, r->out, r->out_len,
+					    r->canon_len);
+				}
 			}
 		}
 	}
@@ -548,7 +575,8 @@ dkim__run(struct dkim_verifier *v, struct dkim__job *jobs, size_t num_jobs,
 		p->key = key;
 		p->res = j->res;
 		p->body = add_body_req(reqs, &num_reqs, sig->bcanon, sig->hash,
-		    sig->has_l ? sig->l : UINT64_MAX);
+		    sig->has_l ? sig->l : UINT64_MAX,
+		    span_make(sig->bh, sig->bh_len));
 	}
 	if (*pending) {
 		/* Every key was asked for; no hashing until all are in. */

@@ -501,6 +501,7 @@ struct run {
 	struct vcache *vcache;
 	struct dkim_memo memo;
 	uint64_t memo_hits;
+	uint64_t body_hits;
 	struct zone *zone;
 	struct archive_files archive_files;
 	struct dns_sources sources;
@@ -526,6 +527,8 @@ stop_threads(struct run *r)
 		if (r->workers[i].ctx.verifier != NULL) {
 			r->memo_hits +=
 			    dkim_verifier_memo_hits(r->workers[i].ctx.verifier);
+			r->body_hits +=
+			    dkim_verifier_body_hits(r->workers[i].ctx.verifier);
 		}
 		dkim_verifier_free(r->workers[i].ctx.verifier);
 		arena_cleanup(&r->workers[i].ctx.arena);
@@ -542,7 +545,7 @@ start_threads(struct run *r, enum io_mode io, uint64_t skip)
 		return false;
 	}
 	if (!cfg->no_verify_cache && !cfg->ingest_only) {
-		r->vcache = vcache_new(VCACHE_MAX_BYTES);
+		r->vcache = vcache_new(VCACHE_MAX_BYTES, VCACHE_BODY_BYTES);
 		if (r->vcache == NULL) {
 			return false;
 		}
@@ -784,9 +787,10 @@ run_verify(const struct run_config *cfg)
 		}
 		if (r.vcache != NULL) {
 			fprintf(stderr,
-			    "  verify cache: %llu public-key checks answered "
-			    "from copies seen before\n",
-			    (unsigned long long)r.memo_hits);
+			    "  verify cache: %llu public-key checks and %llu "
+			    "body hashes answered from copies seen before\n",
+			    (unsigned long long)r.memo_hits,
+			    (unsigned long long)r.body_hits);
 		}
 		if (r.sources.cache != NULL) {
 			fprintf(stderr,

@@ -271,6 +271,23 @@ AS --ingest-only -o "$W/ingest.out" "$MD" 2>"$W/ingest.err"
 # ---- copies share one public-key check (the verify cache) ---------------------
 rm -rf "$W/fanout"
 /usr/bin/python3 bench/fanout.py "$MD" "$W/fanout" 60 5 >/dev/null
+# The fourth copy of every tenth message gets one body byte changed (the
+# same length, the same claimed bh=): the memo holds the body of the
+# earlier copies, and must not answer for these.
+/usr/bin/python3 - "$W/fanout/cur" <<'PY'
+import os, sys
+d = sys.argv[1]
+for name in sorted(os.listdir(d)):
+    n, k = name.split(".")[0:2]
+    if int(n) % 10 == 0 and k == "03":
+        p = os.path.join(d, name)
+        b = bytearray(open(p, "rb").read())
+        i = len(b) - 3
+        while i > 0 and not chr(b[i]).isalnum():
+            i -= 1
+        b[i] = ord("Q") if b[i] != ord("Q") else ord("R")
+        open(p, "wb").write(b)
+PY
 AS -j2 --format jsonl -o "$W/fan-cached.jsonl" "$W/fanout" 2>"$W/fan-cached.err" &&
 	AS -j2 --no-verify-cache --format jsonl -o "$W/fan-plain.jsonl" \
 		"$W/fanout" 2>"$W/fan-plain.err" && ok || bad "fan-out runs failed"
@@ -282,6 +299,14 @@ hits=$(sed -n 's/.*verify cache: \([0-9]*\).*/\1/p' "$W/fan-cached.err")
 [ "${hits:-0}" -gt 0 ] && [ "$(( $(pk "$W/fan-cached.err") + hits ))" = "$(pk "$W/fan-plain.err")" ] &&
 	ok || bad "verify cache: $hits hits, $(pk "$W/fan-cached.err") + hits != $(pk "$W/fan-plain.err") checks"
 ! grep -q "verify cache" "$W/fan-plain.err" && ok || bad "--no-verify-cache"
+# Copies skip the body hash too: fewer SHA-256 bytes, and the changed
+# copies still fail on their body hash as without the memo.
+bodies=$(sed -n 's/.*checks and \([0-9]*\) body hashes.*/\1/p' "$W/fan-cached.err")
+sha() { sed -n 's/.*hashed sha256 \([0-9]*\) bytes.*/\1/p' "$1"; }
+[ "${bodies:-0}" -gt 100 ] && [ "$(sha "$W/fan-cached.err")" -lt "$(( $(sha "$W/fan-plain.err") / 2 ))" ] &&
+	ok || bad "body memo: $bodies hits, sha256 $(sha "$W/fan-cached.err") vs $(sha "$W/fan-plain.err") bytes"
+tampered=$(grep -c '"path":"[^"]*/0[0-9]*0\.03\.fanout[^"]*".*"code":"bh"' "$W/fan-cached.jsonl" || true)
+[ "$tampered" -ge 3 ] && ok || bad "changed copies: $tampered body-hash failures"
 
 # ---- -o to something that is not a regular file -------------------------------
 # Written as it goes: renaming FILE.partial over a FIFO (or /dev/null)

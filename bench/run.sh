@@ -233,12 +233,21 @@ awk -v n="$BENCH_COUNT" -v small="$BENCH_SMALL" -v seed="$BENCH_SEED" \
 			floor1, floor2, m
 		printf "  openssl speed (round 1): %s\n", rates
 		printf "  work: %s\n", work
-		printf "verify -j1   %8.0f msg/s  %.2f of 1-core floor\n", \
-			median(v1, m), ratio1
+		ratio1 = r(ratio1, 2)
+		row(sprintf("verify -j1   %8.0f msg/s  %.2f of 1-core floor", \
+			median(v1, m), ratio1), ">= 0.85", ratio1 >= 0.85)
 		row(sprintf("verify -j2   %8.0f msg/s  %.2f of 2-thread floor", \
-			median(v2, m), ratio2), ">= 0.60", ratio2 >= 0.6)
+			median(v2, m), ratio2), ">= 0.85 (0.60)", ratio2 >= 0.85)
 		if (m > 1)
 			printf "  -j2 ratio per round:%s (the median is shown)\n", each
+		# Reading the files is work on the same cores that no verifier
+		# can skip: the ratio is bounded by floor time / (floor time +
+		# ingest-only time).  At -j1 the ingest-only time of -j2 counts
+		# twice (the same reads on one core).
+		tf2 = n / floor2; tf1 = n / floor1
+		c2 = tf2 / (tf2 + ti); c1 = tf1 / (tf1 + 2 * ti)
+		printf "  with reading: at most %.2f (-j1), %.2f (-j2) of the floor = floor / (floor + ingest-only); reached %.2f, %.2f of that\n", \
+			c1, c2, ratio1 / c1, ratio2 / c2
 		row(sprintf("ingest-only  %8.0f msg/s  %4.1fx faster than -j2   %s", \
 			n / ti, speedup, sd(si, ti)), ">= 5x", speedup >= 5)
 		row(sprintf("peak RSS -j2  %s: %.1f MB  %s: %.1f MB  growth %.2fx", \

@@ -326,6 +326,36 @@ update_window(struct bodycanon *bc, const uint8_t *p, size_t len)
 		if (!bc->reference && bc->line_started && !bc->pending_cr &&
 		    !bc->pending_wsp) {
 			size_t j = copy_run(bc, p, i, len, &cache);
+			/* Relaxed: a run of WSP inside a line becomes one SP
+			 * (the first one, when it is an SP, joins the run),
+			 * and one before a line ending goes, without the
+			 * state machine, when what follows it is in this
+			 * window. */
+			if (bc->mode == CANON_RELAXED && j < len &&
+			    span_is_wsp(p[j])) {
+				size_t g = j + 1;
+				while (g < len && span_is_wsp(p[g])) {
+					g++;
+				}
+				if (g < len && p[g] != '\r' && p[g] != '\n') {
+					if (p[j] == ' ') {
+						put(bc, p + i, j + 1 - i);
+					} else {
+						put(bc, p + i, j - i);
+						put(bc, (const uint8_t *)" ",
+						    1);
+					}
+					i = g;
+					continue;
+				}
+				if (g < len &&
+				    (p[g] == '\n' ||
+				        (g + 1 < len && p[g + 1] == '\n'))) {
+					put(bc, p + i, j - i);
+					i = g;
+					continue;
+				}
+			}
 			if (j > i) {
 				put(bc, p + i, j - i);
 			}

@@ -1,13 +1,21 @@
 /*
- * digest.c - streaming SHA-256 / SHA-1 over OpenSSL 3 EVP (see digest.h).
+ * digest.c - streaming SHA-256 / SHA-1 (see digest.h).
  *
  * The EVP_MD objects are fetched once (crypto_init) and shared read-only by
- * all threads; each struct digest reuses one EVP_MD_CTX through
- * EVP_DigestInit_ex2, which resets the context without reallocating it.
+ * all threads, for the signature checks.  The streaming hashes themselves
+ * use OpenSSL's block functions through the SHA256_CTX interface, which
+ * allocates nothing (see union digest_state).
  */
+/* SHA256_Init and friends are deprecated in OpenSSL 3; see above. */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+
 #include "crypto/digest.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "crypto/internal.h"
 
@@ -49,11 +57,24 @@ digest_len(enum digest_alg alg)
 	return alg == DIGEST_SHA1 ? 20 : 32;
 }
 
+/* The running state of one hash: OpenSSL's own SHA-256 and SHA-1 block
+ * functions (the same SHA-NI / AVX code the default provider calls),
+ * through their plain-struct interface.  OpenSSL 3 marks it deprecated,
+ * but it is the one that allocates nothing: EVP_DigestInit_ex2 in 3.0
+ * frees and allocates the provider's context on every call, two or three
+ * times a message (bench-callgrind counts them), and EVP_MD_CTX_copy_ex
+ * allocates too, where a snapshot here is a struct copy. */
+union digest_state {
+	SHA256_CTX sha256;
+	SHA_CTX sha1;
+};
+
 bool
 digest_init(struct digest *d)
 {
-	d->ctx = EVP_MD_CTX_new();
+	d->ctx = malloc(sizeof(union digest_state));
 	d->alg = DIGEST_SHA256;
+	d->bytes = 0;
 	d->failed = d->ctx == NULL;
 	return d->ctx != NULL;
 }
@@ -61,17 +82,19 @@ digest_init(struct digest *d)
 void
 digest_cleanup(struct digest *d)
 {
-	EVP_MD_CTX_free(d->ctx);
+	free(d->ctx);
 	d->ctx = NULL;
 }
 
 void
 digest_begin(struct digest *d, enum digest_alg alg)
 {
+	union digest_state *st = d->ctx;
 	d->alg = alg;
 	d->bytes = 0;
-	d->failed =
-	    d->ctx == NULL || EVP_DigestInit_ex2(d->ctx, g_md[alg], NULL) != 1;
+	d->failed = st == NULL ||
+	    (alg == DIGEST_SHA1 ? SHA1_Init(&st->sha1)
+	                        : SHA256_Init(&st->sha256)) != 1;
 }
 
 void
@@ -80,8 +103,11 @@ digest_update(struct digest *d, const void *p, size_t len)
 	if (d->failed || len == 0) {
 		return;
 	}
+	union digest_state *st = d->ctx;
 	d->bytes += len;
-	if (EVP_DigestUpdate(d->ctx, p, len) != 1) {
+	int ok = d->alg == DIGEST_SHA1 ? SHA1_Update(&st->sha1, p, len)
+	                               : SHA256_Update(&st->sha256, p, len);
+	if (ok != 1) {
 		d->failed = true;
 	}
 }
@@ -91,19 +117,26 @@ digest_copy(struct digest *dst, const struct digest *src)
 {
 	dst->alg = src->alg;
 	dst->bytes = src->bytes;
-	dst->failed = src->failed || dst->ctx == NULL ||
-	    EVP_MD_CTX_copy_ex(dst->ctx, src->ctx) != 1;
+	dst->failed = src->failed || dst->ctx == NULL || src->ctx == NULL;
+	if (!dst->failed) {
+		memcpy(dst->ctx, src->ctx, sizeof(union digest_state));
+	}
 }
 
 bool
 digest_finish(struct digest *d, uint8_t *out, size_t *out_len)
 {
-	unsigned int n = 0;
-	if (d->failed || EVP_DigestFinal_ex(d->ctx, out, &n) != 1) {
+	union digest_state *st = d->ctx;
+	if (d->failed) {
+		return false;
+	}
+	int ok = d->alg == DIGEST_SHA1 ? SHA1_Final(out, &st->sha1)
+	                               : SHA256_Final(out, &st->sha256);
+	if (ok != 1) {
 		d->failed = true;
 		return false;
 	}
-	*out_len = n;
+	*out_len = digest_len(d->alg);
 	return true;
 }
 

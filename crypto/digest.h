@@ -3,7 +3,8 @@
  *
  * The algorithms are fetched from OpenSSL once per process by crypto_init()
  * (OpenSSL 3 explicit fetch), never per message.  A struct digest owns one
- * EVP_MD_CTX that is reset and reused for every hash a worker computes.
+ * hash state, allocated once and reused for every hash a worker computes:
+ * nothing is allocated or fetched per hash.
  * SHA-1 exists only to verify historic rsa-sha1 signatures (RFC 8301 makes
  * them unacceptable, but authsweep still reports whether they verify).
  *
@@ -37,7 +38,7 @@ size_t digest_len(enum digest_alg alg);
 /* struct digest is caller-provided storage around one reusable hash
  * context. */
 struct digest {
-	void *ctx; /* EVP_MD_CTX, owned */
+	void *ctx; /* the hash state (digest.c), owned */
 	enum digest_alg alg;
 	bool failed;
 	uint64_t bytes; /* bytes hashed since digest_begin */
@@ -60,8 +61,7 @@ void digest_update(struct digest *d, const void *p, size_t len);
 /* digest_copy makes |dst| (initialized with digest_init) a copy of the
  * running hash |src|, so that |src| can go on while |dst| is finished: a
  * snapshot of the state at one length, which serves a DKIM l= without a
- * second pass over the body.  In OpenSSL 3 the copy allocates a provider
- * context, so it is kept for l=, which few signatures use. */
+ * second pass over the body.  It is a copy of a small struct. */
 void digest_copy(struct digest *dst, const struct digest *src);
 
 /* digest_finish writes the hash to |out| (at least digest_len bytes) and

@@ -152,8 +152,13 @@ pubkey_verify_rsa(const struct pubkey *k, enum digest_alg alg,
 	return ok;
 }
 
-/* PK_CACHE_SLOTS: contexts kept per thread, direct-mapped by key. */
+/* PK_CACHE_SLOTS: contexts kept per thread, in sets of PK_CACHE_WAYS
+ * chosen by a hash of the key, each set replaced round-robin.  (One slot
+ * per key, by its address, let two keys of one corpus evict each other
+ * message after message: bench-callgrind counted the contexts made.) */
 #define PK_CACHE_SLOTS 64
+#define PK_CACHE_WAYS 4
+#define PK_CACHE_SETS (PK_CACHE_SLOTS / PK_CACHE_WAYS)
 
 struct pk_slot {
 	EVP_PKEY *pkey; /* referenced by |ctx|; the identity of the slot */
@@ -172,7 +177,17 @@ struct pk_ed_slot {
 struct pk_verifier {
 	struct pk_slot slots[PK_CACHE_SLOTS];
 	struct pk_ed_slot ed[PK_CACHE_SLOTS];
+	uint8_t next[PK_CACHE_SETS]; /* the way to replace next */
+	uint8_t ed_next[PK_CACHE_SETS];
 };
+
+/* set_of returns the first slot of the set for |pkey| and |salt|. */
+static size_t
+set_of(const EVP_PKEY *pkey, unsigned salt)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)pkey ^ salt) * 0x9E3779B97F4A7C15ULL;
+	return (size_t)(h >> 32) % PK_CACHE_SETS;
+}
 
 struct pk_verifier *
 pk_verifier_new(void)
@@ -217,13 +232,22 @@ pk_verifier_rsa(struct pk_verifier *v, const struct pubkey *k,
 	if (k->type != PUBKEY_RSA) {
 		return false;
 	}
-	uintptr_t h = ((uintptr_t)k->pkey >> 4) ^ (uintptr_t)alg;
-	struct pk_slot *s = &v->slots[h % PK_CACHE_SLOTS];
-	if (s->ctx == NULL || s->pkey != k->pkey || s->alg != alg) {
+	size_t set = set_of(k->pkey, (unsigned)alg);
+	struct pk_slot *s = NULL;
+	for (size_t w = 0; w < PK_CACHE_WAYS; w++) {
+		struct pk_slot *x = &v->slots[set * PK_CACHE_WAYS + w];
+		if (x->ctx != NULL && x->pkey == k->pkey && x->alg == alg) {
+			s = x;
+			break;
+		}
+	}
+	if (s == NULL) {
 		EVP_PKEY_CTX *ctx = rsa_ctx(k->pkey, alg);
 		if (ctx == NULL) {
 			return false;
 		}
+		s = &v->slots[set * PK_CACHE_WAYS + v->next[set]];
+		v->next[set] = (uint8_t)((v->next[set] + 1) % PK_CACHE_WAYS);
 		EVP_PKEY_CTX_free(s->ctx);
 		s->ctx = ctx;
 		s->pkey = k->pkey;
@@ -264,9 +288,16 @@ pk_verifier_ed25519(struct pk_verifier *v, const struct pubkey *k,
 	if (k->type != PUBKEY_ED25519 || sig.len != 64) {
 		return false;
 	}
-	struct pk_ed_slot *s =
-	    &v->ed[((uintptr_t)k->pkey >> 4) % PK_CACHE_SLOTS];
-	if (s->mctx == NULL || s->pkey != k->pkey) {
+	size_t set = set_of(k->pkey, 0);
+	struct pk_ed_slot *s = NULL;
+	for (size_t w = 0; w < PK_CACHE_WAYS; w++) {
+		struct pk_ed_slot *x = &v->ed[set * PK_CACHE_WAYS + w];
+		if (x->mctx != NULL && x->pkey == k->pkey) {
+			s = x;
+			break;
+		}
+	}
+	if (s == NULL) {
 		EVP_MD_CTX *mctx = EVP_MD_CTX_new();
 		if (mctx == NULL) {
 			return false;
@@ -277,6 +308,9 @@ pk_verifier_ed25519(struct pk_verifier *v, const struct pubkey *k,
 			ERR_clear_error();
 			return false;
 		}
+		s = &v->ed[set * PK_CACHE_WAYS + v->ed_next[set]];
+		v->ed_next[set] =
+		    (uint8_t)((v->ed_next[set] + 1) % PK_CACHE_WAYS);
 		EVP_MD_CTX_free(s->mctx);
 		s->mctx = mctx;
 		s->pkey = k->pkey;

@@ -43,8 +43,24 @@ flush(struct bodycanon *bc)
 	bc->buf_len = 0;
 }
 
-static void
+static void put_slow(struct bodycanon *bc, const uint8_t *p, size_t n);
+
+/* put writes |n| canonical bytes: into the buffer when they fit, which is
+ * nearly always and is kept inline. */
+static inline void
 put(struct bodycanon *bc, const uint8_t *p, size_t n)
+{
+	if (n <= BODYCANON_BUF - bc->buf_len && n < BODYCANON_BUF / 2) {
+		memcpy(bc->buf + bc->buf_len, p, n);
+		bc->buf_len += n;
+		bc->out_len += n;
+		return;
+	}
+	put_slow(bc, p, n);
+}
+
+__attribute__((noinline)) static void
+put_slow(struct bodycanon *bc, const uint8_t *p, size_t n)
 {
 	bc->out_len += n;
 	if (n >= BODYCANON_BUF / 2) {

@@ -37,10 +37,11 @@ struct run_config {
 	unsigned jobs;   /* -j, worker threads */
 	enum io_mode io; /* --io */
 	enum mbox_format mbox_format;
-	bool resume;          /* --resume */
-	bool progress;        /* show the live progress line */
-	bool ingest_only;     /* --ingest-only: read, verify nothing */
-	bool no_verify_cache; /* --no-verify-cache */
+	bool resume;            /* --resume */
+	bool progress;          /* show the live progress line */
+	bool ingest_only;       /* --ingest-only: read, verify nothing */
+	bool no_verify_cache;   /* --no-verify-cache */
+	unsigned copy_cache_mb; /* --copy-cache: MB for the bodies of copies */
 };
 
 #endif /* AUTHSWEEP_ENGINE_CONFIG_H */

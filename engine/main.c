@@ -14,6 +14,7 @@
 
 #include "crypto/digest.h"
 #include "engine/run.h"
+#include "engine/vcache.h"
 
 #define AUTHSWEEP_VERSION "0.1.0"
 
@@ -51,7 +52,9 @@ static const char usage_text[] =
     "records\n"
     "  --no-verify-cache check every copy of a message again (by default\n"
     "                    copies share one public-key check per "
-    "signature)\n";
+    "signature)\n"
+    "  --copy-cache MB   memory for the bodies of copies, whose body hash\n"
+    "                    is then reused (default 8; 0: hash every copy)\n";
 
 static void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
@@ -98,18 +101,25 @@ parse_jobs(const char *s)
 	return (unsigned)v;
 }
 
+/* parse_range parses a number from |min| to |max| for option |opt|. */
 static unsigned
-parse_uint(const char *opt, const char *s, unsigned max)
+parse_range(const char *opt, const char *s, unsigned min, unsigned max)
 {
 	char *end;
 	errno = 0;
 	unsigned long v = strtoul(s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v < 1 ||
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v < min ||
 	    v > max) {
-		usage_error(
-		    "%s wants a number from 1 to %u, not '%s'", opt, max, s);
+		usage_error("%s wants a number from %u to %u, not '%s'", opt,
+		    min, max, s);
 	}
 	return (unsigned)v;
+}
+
+static unsigned
+parse_uint(const char *opt, const char *s, unsigned max)
+{
+	return parse_range(opt, s, 1, max);
 }
 
 static enum io_mode
@@ -156,6 +166,7 @@ cmd_verify(int argc, char **argv)
 		{ "progress", no_argument, NULL, 'p' },
 		{ "ingest-only", no_argument, NULL, 'g' },
 		{ "no-verify-cache", no_argument, NULL, 'V' },
+		{ "copy-cache", required_argument, NULL, 'B' },
 		{ "keys-archive", required_argument, NULL, 'K' },
 		{ "dns", required_argument, NULL, 'd' },
 		{ "dns-timeout", required_argument, NULL, 'T' },
@@ -166,6 +177,7 @@ cmd_verify(int argc, char **argv)
 	};
 	struct run_config cfg;
 	memset(&cfg, 0, sizeof(cfg));
+	cfg.copy_cache_mb = VCACHE_BODY_MB;
 	cfg.keys = calloc((size_t)argc, sizeof(*cfg.keys));
 	if (cfg.keys == NULL) {
 		fputs("authsweep: out of memory\n", stderr);
@@ -233,6 +245,10 @@ cmd_verify(int argc, char **argv)
 			break;
 		case 'V':
 			cfg.no_verify_cache = true;
+			break;
+		case 'B':
+			cfg.copy_cache_mb =
+			    parse_range("--copy-cache", optarg, 0, 65536);
 			break;
 		case 'i':
 			cfg.io = parse_io(optarg);

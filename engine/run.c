@@ -545,7 +545,8 @@ start_threads(struct run *r, enum io_mode io, uint64_t skip)
 		return false;
 	}
 	if (!cfg->no_verify_cache && !cfg->ingest_only) {
-		r->vcache = vcache_new(VCACHE_MAX_BYTES, VCACHE_BODY_BYTES);
+		r->vcache = vcache_new(
+		    VCACHE_MAX_BYTES, (size_t)cfg->copy_cache_mb << 20);
 		if (r->vcache == NULL) {
 			return false;
 		}

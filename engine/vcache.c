@@ -78,6 +78,7 @@ struct body_shard {
 struct vcache {
 	struct shard shards[VCACHE_SHARDS];
 	struct body_shard body[BODY_SHARDS];
+	bool bodies; /* the memo of body hashes is on */
 };
 
 static uint64_t
@@ -98,10 +99,11 @@ vcache_new(size_t max_bytes, size_t body_bytes)
 	if (c == NULL) {
 		return NULL;
 	}
+	c->bodies = body_bytes > 0;
 	for (size_t i = 0; i < BODY_SHARDS; i++) {
 		pthread_mutex_init(&c->body[i].mu, NULL);
 		c->body[i].kept.budget = body_bytes / BODY_SHARDS;
-		c->body[i].seen.budget = body_bytes / BODY_SHARDS / 16;
+		c->body[i].seen.budget = VCACHE_SEEN_BYTES / BODY_SHARDS;
 	}
 	/* About 600 bytes an entry (an RSA-2048 signature, a SHA-256
 	 * digest, the header and the ring and bucket slots). */
@@ -416,5 +418,9 @@ vcache_memo(struct vcache *c)
 {
 	struct dkim_memo m = { vc_find, vc_store, vc_body_find, vc_body_store,
 		c };
+	if (!c->bodies) {
+		m.body_find = NULL;
+		m.body_store = NULL;
+	}
 	return m;
 }

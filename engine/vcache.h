@@ -16,16 +16,20 @@
 
 #include "auth/dkim.h"
 
-/* VCACHE_MAX_BYTES bounds the memo of outcomes: about 60,000 RSA-2048
- * ones.  VCACHE_BODY_BYTES bounds the memo of body hashes: bodies are kept
- * only once a copy is seen, and the oldest go first. */
-#define VCACHE_MAX_BYTES ((size_t)32 << 20)
-#define VCACHE_BODY_BYTES ((size_t)64 << 20)
+/* Memory, all of it reached early in a run and then flat: VCACHE_MAX_BYTES
+ * of outcomes (about 14,000 RSA-2048 ones); the bodies of copies in at
+ * most --copy-cache MB (VCACHE_BODY_MB by default; a body over 1/16 of it
+ * is not kept), the oldest dropped first; and VCACHE_SEEN_BYTES of keys,
+ * by which a copy is recognized among the bodies of about the last 10,000
+ * messages. */
+#define VCACHE_MAX_BYTES ((size_t)8 << 20)
+#define VCACHE_BODY_MB 8
+#define VCACHE_SEEN_BYTES ((size_t)2 << 20)
 
 struct vcache;
 
 /* vcache_new returns an empty memo of at most |max_bytes| of outcomes and
- * |body_bytes| of body hashes, or NULL. */
+ * |body_bytes| of kept bodies (0: no memo of body hashes), or NULL. */
 struct vcache *vcache_new(size_t max_bytes, size_t body_bytes);
 
 /* vcache_free releases |c|; NULL is accepted. */

@@ -305,6 +305,9 @@ bodies=$(sed -n 's/.*checks and \([0-9]*\) body hashes.*/\1/p' "$W/fan-cached.er
 sha() { sed -n 's/.*hashed sha256 \([0-9]*\) bytes.*/\1/p' "$1"; }
 [ "${bodies:-0}" -gt 100 ] && [ "$(sha "$W/fan-cached.err")" -lt "$(( $(sha "$W/fan-plain.err") / 2 ))" ] &&
 	ok || bad "body memo: $bodies hits, sha256 $(sha "$W/fan-cached.err") vs $(sha "$W/fan-plain.err") bytes"
+AS -j2 --copy-cache 0 --format jsonl -o "$W/fan-nobody.jsonl" "$W/fanout" 2>"$W/fan-nobody.err"
+cmp -s "$W/fan-nobody.jsonl" "$W/fan-plain.jsonl" &&
+	grep -q "checks and 0 body hashes" "$W/fan-nobody.err" && ok || bad "--copy-cache 0"
 tampered=$(grep -c '"path":"[^"]*/0[0-9]*0\.03\.fanout[^"]*".*"code":"bh"' "$W/fan-cached.jsonl" || true)
 [ "$tampered" -ge 3 ] && ok || bad "changed copies: $tampered body-hash failures"
 

@@ -14,6 +14,12 @@
 #   make bench-dns            verify with keys from NSD behind 20 ms of latency,
 #                             cold cache against warm (bench/README.md)
 #   make bench-dns-smoke      the same, tiny, to check that it runs
+#   make bench-peers          authsweep beside OpenDKIM, dkimpy, Mail::DKIM and
+#                             mailauth on one corpus (bench/README.md)
+#   make bench-peers-smoke    the same, tiny, to check that it runs
+#   make bench-canon          the canonicalizers alone, GB/s per core
+#   make bench-canon-smoke    the same, tiny, to check that it runs
+#   make bench-callgrind      OpenSSL calls and instructions per message
 #   make deps                 install the Debian packages build and tests need
 #   make check-layers         enforce the folder layering and banned calls
 #   make format / format-check
@@ -106,7 +112,8 @@ DNSDELAY := $(BUILD)/tests/dnsdelay
 .PHONY: all check unit vectors e2e dns-test diff demo fuzz fuzz-smoke deps \
 	check-layers check-headers format format-check bench bench-smoke \
 	bench-dns bench-dns-smoke bench-arc bench-arc-smoke bench-fanout \
-	bench-fanout-smoke clean
+	bench-fanout-smoke bench-canon bench-canon-smoke bench-callgrind \
+	bench-peers bench-peers-smoke clean
 
 all: $(PROG) $(GEN) $(DNSDELAY)
 ifeq ($(MODE)-$(CC_NAME),release-gcc)
@@ -381,6 +388,48 @@ bench-dns-smoke: $(PROG) $(GEN) $(DNSDELAY)
 		DNSBENCH_DIR=build/bench-dns-smoke DNSBENCH_COUNT=2000 \
 		DNSBENCH_SELECTORS=1000 DNSBENCH_RUNS=1 DNSBENCH_ENFORCE=0 \
 		bench/dns.sh
+
+# canonbench: the canonicalizers alone, in GB/s per core, beside SHA-256
+# (bench/README.md, "Canonicalizers alone"; flags: CANONBENCH_FLAGS).
+CANONBENCH := $(BUILD)/bench/canonbench
+CANONBENCH_FLAGS ?=
+$(CANONBENCH): $(BUILD)/bench/canon.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) $(MALLOC_LIBS)
+
+bench-canon: $(CANONBENCH)
+	$(Q)$(CANONBENCH) $(CANONBENCH_FLAGS)
+
+# Checks that it runs and that every level matches the reference.
+bench-canon-smoke: $(CANONBENCH)
+	$(Q)$(CANONBENCH) --size 64k --reps 1 --min-time 0.005
+
+# OpenSSL 3 calls, mallocs and instructions per message under callgrind
+# (bench/README.md, "OpenSSL on the hot path"; knobs CALLGRIND_*).
+bench-callgrind: $(PROG) $(GEN)
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) bench/callgrind.sh
+
+# bench/peers/: authsweep beside OpenDKIM (libopendkim through a harness of
+# ours), python3-dkim, Mail::DKIM and mailauth, one thread each, on one
+# corpus (bench/README.md, "Peers, side by side"; knobs PEERS_*).
+OPENDKIM_VERIFY := $(BUILD)/bench/peers/opendkim_verify
+$(OPENDKIM_VERIFY): bench/peers/opendkim_verify.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS_ALL) -I/usr/include/opendkim $(LDFLAGS_ALL) \
+		-o $@ $< -lopendkim
+
+bench-peers: $(PROG) $(GEN) $(OPENDKIM_VERIFY)
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) OPENDKIM_VERIFY=$(OPENDKIM_VERIFY) \
+		bench/peers/run.sh
+
+# 200 messages, to keep the harnesses working (CI); mailauth is skipped,
+# with a line that says why, when npm cannot install it.
+bench-peers-smoke: $(PROG) $(GEN) $(OPENDKIM_VERIFY)
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) OPENDKIM_VERIFY=$(OPENDKIM_VERIFY) \
+		PEERS_DIR=build/bench-peers-smoke PEERS_COUNT=200 \
+		PEERS_SLOW_COUNT=200 PEERS_ENFORCE=0 bench/peers/run.sh
 
 clean:
 	rm -rf build authsweep

@@ -54,7 +54,7 @@ med() { awk -F, -v n="$1" '$1 == n { print $4 }' "$RES/hyperfine.csv"; }
 {
 	printf '%s\n' "$speed"
 	echo "WORK $(sed -n 's/.*crypto: //p' "$RES/work.err")"
-	echo "HITS $(sed -n 's/.*verify cache: \([0-9]*\).*/\1/p' "$RES/cached.err")"
+	echo "HITS $(sed -n 's/.*verify cache: \([0-9]*\) .* \([0-9]*\) body hashes.*/\1 \2/p' "$RES/cached.err")"
 	echo "TIME $(med cached) $(med uncached)"
 } | awk -v n="$N" -v count="$COUNT" -v copies="$COPIES" '
 /^\+F:[0-9]+:sha256:/ { sha256 = $0; sub(/.*:/, "", sha256); sha256 /= 2 }
@@ -73,7 +73,7 @@ med() { awk -F, -v n="$1" '$1 == n { print $4 }' "$RES/hyperfine.csv"; }
 		}
 	}
 }
-/^HITS/ { hits = $2 }
+/^HITS/ { hits = $2; bodies = $3 }
 /^TIME/ { tc = $2; tu = $3 }
 END {
 	cost = b256 / sha256 + b1 / sha1
@@ -83,5 +83,5 @@ END {
 	printf "per-copy crypto floor, 2 threads   %8.0f msg/s   (every copy hashed and checked)\n", floor2
 	printf "verify -j2 --no-verify-cache       %8.0f msg/s   %.2f of the floor\n", n / tu, n / tu / floor2
 	printf "verify -j2 (verify cache)          %8.0f msg/s   %.2f of the floor   target >= 2.00  %s\n", n / tc, n / tc / floor2, (n / tc / floor2 >= 2 ? "PASS" : "MISS")
-	printf "public-key checks answered from the cache: %d\n", hits
+	printf "answered from the cache (-j1 run): %d public-key checks, %d body hashes\n", hits, bodies
 }' | tee "$RES/summary.txt"

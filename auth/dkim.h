@@ -205,6 +205,26 @@ const struct dkim_key *dkim_key_get(const struct dns_rrset *rr);
 struct span dkim_key_name(
     uint8_t *buf, size_t cap, struct span s, struct span d);
 
+/* enum dkim_diag names a known way a signer or a later hop got a
+ * signature wrong (issue 7): claimed only when the hash really matches
+ * under that variant (auth/diagnose.c). */
+enum dkim_diag {
+	DKIM_DIAG_NONE = 0,
+	DKIM_DIAG_RELAXED_EMPTY_BODY_CRLF,      /* relaxed "" hashed as CRLF */
+	DKIM_DIAG_RELAXED_TRAILING_BLANK_LINES, /* relaxed kept them */
+	DKIM_DIAG_TRAILING_WHITESPACE_KEPT,     /* relaxed kept line-end WSP */
+	DKIM_DIAG_LF_LINE_ENDINGS,              /* hashed with LF, not CRLF */
+	DKIM_DIAG_SIMPLE_TRAILING_BLANK_LINES,  /* simple kept them */
+	DKIM_DIAG_BODY_APPENDED,     /* signed a prefix of the body */
+	DKIM_DIAG_SUBJECT_TAG_ADDED, /* "[tag] " put before Subject */
+	DKIM_DIAG_COUNT
+};
+
+/* dkim_diag_code returns the stable code ("body-appended"), or "" for
+ * none; dkim_diag_text a short English description. */
+const char *dkim_diag_code(enum dkim_diag d);
+const char *dkim_diag_text(enum dkim_diag d);
+
 /* struct dkim_result is the outcome for one DKIM-Signature field. */
 struct dkim_result {
 	enum auth_verdict verdict;
@@ -224,6 +244,11 @@ struct dkim_result {
 	 * signature was checked and would otherwise have passed. */
 	bool crypto_checked;
 	bool crypto_ok;
+	/* diag: for a failed body or header hash, the variant under which it
+	 * does match; diag_bytes, for DKIM_DIAG_BODY_APPENDED, how many
+	 * canonical body bytes follow the part that was signed. */
+	enum dkim_diag diag;
+	uint64_t diag_bytes;
 };
 
 /* struct dkim_outcome holds the results of one message. */
@@ -347,7 +372,19 @@ struct dkim_sign_params {
 	 * name, colon and the tags before a= (the ARC sealer writes
 	 * "ARC-Message-Signature: i=N; "). */
 	struct span head;
+	/* body_bug, when not DKIM_DIAG_NONE, hashes the body the wrong way
+	 * that diagnosis names (one of the body variants), as a broken signer
+	 * would: for tests and the corpus generator. */
+	enum dkim_diag body_bug;
 };
+
+/* dkim_hash_body_variant hashes |body| with the body variant |diag| of
+ * |bc| (DKIM_DIAG_NONE: the correct canonicalization), up to |limit|
+ * canonical bytes, into |out|.  False when the variant does not apply to
+ * |bc| or the hash fails. */
+bool dkim_hash_body_variant(struct digest *d, enum dkim_diag diag,
+    enum digest_alg alg, enum canon_mode bc, uint64_t limit, struct span body,
+    uint8_t *out, size_t *out_len);
 
 /* dkim_sign computes a DKIM-Signature for |m| and returns the whole field,
  * "DKIM-Signature: ...", without a final line ending, in |*out| (arena

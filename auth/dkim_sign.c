@@ -143,8 +143,14 @@ dkim_sign(struct span *out, struct digest *d, const struct msg *m,
 	uint8_t bh[DIGEST_MAX_BYTES];
 	size_t bh_len;
 	uint64_t canon_len;
-	if (!dkim_hash_body(d, hash, p->bcanon, p->has_l ? p->l : UINT64_MAX,
-	        m->body, bh, &bh_len, &canon_len)) {
+	uint64_t limit = p->has_l ? p->l : UINT64_MAX;
+	if (p->body_bug != DKIM_DIAG_NONE) {
+		if (!dkim_hash_body_variant(d, p->body_bug, hash, p->bcanon,
+		        limit, m->body, bh, &bh_len)) {
+			return false;
+		}
+	} else if (!dkim_hash_body(d, hash, p->bcanon, limit, m->body, bh,
+	               &bh_len, &canon_len)) {
 		return false;
 	}
 	char bh64[64];

@@ -445,6 +445,75 @@ hash_bodies(struct dkim_verifier *v, struct body_req *reqs, size_t num,
 	}
 }
 
+/* untagged_subject makes |*out| a copy of Subject field |f| without a
+ * "[tag] " at the start of its value, as a mailing list adds one; false
+ * when there is no such tag (or no memory). */
+static bool
+untagged_subject(
+    struct msg_field *out, const struct msg_field *f, struct arena *a)
+{
+	struct span v = f->value;
+	size_t k = 0;
+	while (k < v.len && span_is_wsp(v.p[k])) {
+		k++;
+	}
+	if (k == v.len || v.p[k] != '[') {
+		return false;
+	}
+	size_t e = k + 1;
+	while (e < v.len && v.p[e] != ']' && v.p[e] != '\r' && v.p[e] != '\n') {
+		e++;
+	}
+	if (e + 1 >= v.len || v.p[e] != ']' || v.p[e + 1] != ' ') {
+		return false;
+	}
+	size_t cut = (size_t)(v.p - f->raw.p) + k, drop = e + 2 - k;
+	size_t n = f->raw.len - drop;
+	uint8_t *buf = arena_alloc(a, n == 0 ? 1 : n);
+	if (buf == NULL) {
+		return false;
+	}
+	memcpy(buf, f->raw.p, cut);
+	memcpy(buf + cut, f->raw.p + cut + drop, f->raw.len - cut - drop);
+	*out = *f;
+	out->raw = span_make(buf, n);
+	out->name = span_make(buf + (f->name.p - f->raw.p), f->name.len);
+	size_t voff = (size_t)(v.p - f->raw.p);
+	out->value = span_make(buf + voff, n - voff);
+	return true;
+}
+
+/* diagnose_header says whether |sig| verifies over |m| once a "[tag] " is
+ * taken off the front of its signed Subject: the one header variant tried
+ * (a public-key operation, for failed signatures only). */
+static bool
+diagnose_header(struct dkim_verifier *v, const struct dkim_sig *sig,
+    const struct dkim_key *key, const struct msg *m,
+    const struct msg_field *nob, struct arena *a)
+{
+	static const struct span subject = { (const uint8_t *)"Subject", 7 };
+	struct msg copy = *m;
+	copy.fields = arena_alloc(a, m->num_fields * sizeof(*m->fields) + 1);
+	if (copy.fields == NULL) {
+		return false;
+	}
+	bool changed = false;
+	for (size_t i = 0; i < m->num_fields; i++) {
+		copy.fields[i] = m->fields[i];
+		if (!m->fields[i].malformed &&
+		    span_eq_icase(m->fields[i].name, subject) &&
+		    untagged_subject(&copy.fields[i], &m->fields[i], a)) {
+			changed = true;
+		}
+	}
+	uint8_t hh[DIGEST_MAX_BYTES];
+	size_t hh_len;
+	return changed &&
+	    dkim_hash_headers(&v->hdr, sig->hash, sig->hcanon, &copy, sig->h,
+	        sig->num_h, nob, a, hh, &hh_len) &&
+	    dkim__check_signature(v, sig, key, span_make(hh, hh_len));
+}
+
 /* check_crypto decides a pending signature once body hashes exist. */
 static void
 check_crypto(struct dkim_verifier *v, struct pending *p,
@@ -487,6 +556,12 @@ check_crypto(struct dkim_verifier *v, struct pending *p,
 		    v, sig, p->key, span_make(hh, hh_len), &known);
 		r->pk_op = known < 0;
 		why = DKIM_R_SIGNATURE;
+		if (!ok && diagnose_header(v, sig, p->key, m, &nob, a)) {
+			r->diag = DKIM_DIAG_SUBJECT_TAG_ADDED;
+		}
+	} else if (!sig->bh_too_long) {
+		r->diag = dkim__diagnose_body(&v->hdr, &v->snap, sig, m->body,
+		    req->canon_len, &r->diag_bytes, &hashed[sig->hash]);
 	}
 	if (policy != DKIM_R_OK) {
 		/* The policy verdict stands; record what the crypto said. */

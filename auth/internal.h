@@ -56,6 +56,15 @@ enum dkim_reason dkim__policy_reason(
 /* dkim__header_digest returns the verifier's header hash context. */
 struct digest *dkim__header_digest(struct dkim_verifier *v);
 
+/* dkim__diagnose_body names the variant of |sig|'s body canonicalization
+ * under which |body| (canonical length |canon_len|) hashes to its bh=,
+ * or DKIM_DIAG_NONE; for DKIM_DIAG_BODY_APPENDED, |*bytes| is how many
+ * canonical bytes follow the signed prefix.  |run| and |snap| are scratch
+ * hashes; the bytes hashed are added to |*hashed| (auth/diagnose.c). */
+enum dkim_diag dkim__diagnose_body(struct digest *run, struct digest *snap,
+    const struct dkim_sig *sig, struct span body, uint64_t canon_len,
+    uint64_t *bytes, uint64_t *hashed);
+
 /* dkim__check_signature checks b= of |sig| over |digest| with |key|. */
 bool dkim__check_signature(struct dkim_verifier *v, const struct dkim_sig *sig,
     const struct dkim_key *key, struct span digest);

@@ -306,6 +306,25 @@ json_reason(struct outbuf *b, const struct dkim_result *s)
 	json_key_str(b, "reason", text);
 }
 
+/* json_diag writes "diagnosis": the variant under which a failed hash
+ * matches (auth/diagnose.c), when there is one. */
+static void
+json_diag(struct outbuf *b, const struct dkim_result *s)
+{
+	if (s->diag == DKIM_DIAG_NONE) {
+		return;
+	}
+	outbuf_puts(b, ",\"diagnosis\":{\"code\":\"");
+	outbuf_puts(b, dkim_diag_code(s->diag));
+	outbuf_puts(b, "\"");
+	json_key_str(b, "text", dkim_diag_text(s->diag));
+	if (s->diag == DKIM_DIAG_BODY_APPENDED) {
+		outbuf_printf(
+		    b, ",\"appended\":%llu", (unsigned long long)s->diag_bytes);
+	}
+	outbuf_put(b, "}", 1);
+}
+
 static void
 json_sig(struct outbuf *b, const struct dkim_result *s)
 {
@@ -330,6 +349,7 @@ json_sig(struct outbuf *b, const struct dkim_result *s)
 	if (s->testing) {
 		outbuf_puts(b, ",\"testing\":true");
 	}
+	json_diag(b, s);
 	outbuf_put(b, "}", 1);
 }
 

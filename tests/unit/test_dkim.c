@@ -502,6 +502,10 @@ key_for(const char *sel, enum dkim_alg alg)
 	return alg == DKIM_ALG_ED25519_SHA256 ? k_ed : k_rsa;
 }
 
+/* sign_bug, when set, makes sign() hash the body as a broken signer
+ * would (dkim_sign_params.body_bug). */
+static enum dkim_diag sign_bug;
+
 static char *
 sign(const struct msg_case *tc, const char *text)
 {
@@ -526,6 +530,7 @@ sign(const struct msg_case *tc, const char *text)
 		.c_text = tc->c_text != NULL
 		    ? span_make(tc->c_text, strlen(tc->c_text))
 		    : span_empty(),
+		.body_bug = sign_bug,
 	};
 	struct span field;
 	assert_true(dkim_sign(&field, &dg, &m, &p, &arena));
@@ -794,6 +799,118 @@ test_length_snapshots(void **state)
 	free(body);
 }
 
+/* Diagnosis (issue 7): a signature made by a broken signer, or broken
+ * after signing in a known way, fails, and the record names the variant;
+ * a signature broken any other way, or not broken, names none. */
+struct diag_case {
+	const char *name;
+	enum canon_mode hc, bc;
+	const char *body;
+	enum dkim_diag bug; /* how the signer hashed the body */
+	const char *find, *replace, *append; /* edits after signing */
+	enum dkim_diag want;
+	uint64_t bytes; /* for body-appended */
+};
+
+static const struct diag_case diag_cases[] = {
+	{ "relaxed empty body hashed as CRLF", CANON_RELAXED, CANON_RELAXED, "",
+	    DKIM_DIAG_RELAXED_EMPTY_BODY_CRLF, NULL, NULL, NULL,
+	    DKIM_DIAG_RELAXED_EMPTY_BODY_CRLF, 0 },
+	{ "relaxed whitespace-only body hashed as CRLF", CANON_RELAXED,
+	    CANON_RELAXED, " \r\n\t\r\n\r\n", DKIM_DIAG_RELAXED_EMPTY_BODY_CRLF,
+	    NULL, NULL, NULL, DKIM_DIAG_RELAXED_EMPTY_BODY_CRLF, 0 },
+	{ "relaxed trailing blank lines kept", CANON_RELAXED, CANON_RELAXED,
+	    "Hello\r\n\r\n \r\n\t\r\n", DKIM_DIAG_RELAXED_TRAILING_BLANK_LINES,
+	    NULL, NULL, NULL, DKIM_DIAG_RELAXED_TRAILING_BLANK_LINES, 0 },
+	{ "relaxed trailing whitespace kept", CANON_SIMPLE, CANON_RELAXED,
+	    "Hello  \r\nwor  ld\t\r\n", DKIM_DIAG_TRAILING_WHITESPACE_KEPT,
+	    NULL, NULL, NULL, DKIM_DIAG_TRAILING_WHITESPACE_KEPT, 0 },
+	{ "relaxed hashed with LF", CANON_RELAXED, CANON_RELAXED,
+	    "a  b\r\n\r\nc\r\n", DKIM_DIAG_LF_LINE_ENDINGS, NULL, NULL, NULL,
+	    DKIM_DIAG_LF_LINE_ENDINGS, 0 },
+	{ "simple hashed with LF", CANON_SIMPLE, CANON_SIMPLE,
+	    "a  b\r\n\r\nc\r\n", DKIM_DIAG_LF_LINE_ENDINGS, NULL, NULL, NULL,
+	    DKIM_DIAG_LF_LINE_ENDINGS, 0 },
+	{ "simple trailing blank lines kept", CANON_SIMPLE, CANON_SIMPLE,
+	    "a\r\n\r\n\r\n", DKIM_DIAG_SIMPLE_TRAILING_BLANK_LINES, NULL, NULL,
+	    NULL, DKIM_DIAG_SIMPLE_TRAILING_BLANK_LINES, 0 },
+	{ "list footer appended, relaxed", CANON_RELAXED, CANON_RELAXED,
+	    "Hi.\r\nBye.\r\n", DKIM_DIAG_NONE, NULL, NULL,
+	    "-- \r\nthe list  footer\r\n", DKIM_DIAG_BODY_APPENDED, 21 },
+	{ "list footer appended, simple", CANON_SIMPLE, CANON_SIMPLE,
+	    "Hi.\r\nBye.\r\n", DKIM_DIAG_NONE, NULL, NULL,
+	    "-- \r\nthe list  footer\r\n", DKIM_DIAG_BODY_APPENDED, 23 },
+	{ "subject tag added, relaxed", CANON_RELAXED, CANON_RELAXED, "Hi.\r\n",
+	    DKIM_DIAG_NONE, "Subject: Is", "Subject: [list] Is", NULL,
+	    DKIM_DIAG_SUBJECT_TAG_ADDED, 0 },
+	{ "subject tag added, simple", CANON_SIMPLE, CANON_SIMPLE, "Hi.\r\n",
+	    DKIM_DIAG_NONE, "Subject: Is", "Subject: [list] Is", NULL,
+	    DKIM_DIAG_SUBJECT_TAG_ADDED, 0 },
+	/* No claim without an exact match. */
+	{ "sound signature", CANON_RELAXED, CANON_RELAXED, "Hi.\r\n",
+	    DKIM_DIAG_NONE, NULL, NULL, NULL, DKIM_DIAG_NONE, 0 },
+	{ "body byte changed", CANON_RELAXED, CANON_RELAXED,
+	    "Hello\r\n\r\n \r\n", DKIM_DIAG_NONE, "Hello", "Jello", NULL,
+	    DKIM_DIAG_NONE, 0 },
+	{ "body changed and a footer appended", CANON_RELAXED, CANON_RELAXED,
+	    "Hi.\r\nBye.\r\n", DKIM_DIAG_NONE, "Bye.", "Bye!",
+	    "-- \r\nfooter\r\n", DKIM_DIAG_NONE, 0 },
+	{ "a line removed at the end", CANON_RELAXED, CANON_RELAXED,
+	    "Hi.\r\nBye.\r\n", DKIM_DIAG_NONE, "Bye.\r\n", "", NULL,
+	    DKIM_DIAG_NONE, 0 },
+	{ "subject changed, not tagged", CANON_RELAXED, CANON_RELAXED,
+	    "Hi.\r\n", DKIM_DIAG_NONE, "Subject: Is", "Subject: [list] Was",
+	    NULL, DKIM_DIAG_NONE, 0 },
+	{ "broken signer and a changed body", CANON_RELAXED, CANON_RELAXED,
+	    "Hello\r\n\r\n", DKIM_DIAG_RELAXED_TRAILING_BLANK_LINES, "Hello",
+	    "Jello", NULL, DKIM_DIAG_NONE, 0 },
+};
+
+static void
+test_diagnosis(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(diag_cases); i++) {
+		const struct diag_case *dc = &diag_cases[i];
+		print_message("case: %s\n", dc->name);
+		arena_reset(&arena);
+		struct msg_case tc = msg_cases[0];
+		tc.hc = dc->hc;
+		tc.bc = dc->bc;
+		tc.find = dc->find;
+		tc.replace = dc->replace;
+		tc.append = dc->append;
+		char *text = build_message(&tc, dc->body);
+		sign_bug = dc->bug;
+		char *signed_text = edit(sign(&tc, text), &tc);
+		sign_bug = DKIM_DIAG_NONE;
+		struct dkim_outcome out;
+		verify_text(&out, signed_text, strlen(signed_text), tc.now);
+		assert_int_equal(out.num_sigs, 1);
+		const struct dkim_result *r = &out.sigs[0];
+		bool broken = dc->bug != DKIM_DIAG_NONE || dc->find != NULL ||
+		    dc->append != NULL;
+		assert_int_equal(r->verdict, broken ? AUTH_FAIL : AUTH_PASS);
+		assert_string_equal(
+		    dkim_diag_code(r->diag), dkim_diag_code(dc->want));
+		if (dc->want == DKIM_DIAG_BODY_APPENDED) {
+			assert_int_equal(r->diag_bytes, dc->bytes);
+		}
+		free(text);
+		free(signed_text);
+	}
+	/* Every code has a text, and the codes are distinct. */
+	for (int d = 1; d < DKIM_DIAG_COUNT; d++) {
+		assert_true(strlen(dkim_diag_code((enum dkim_diag)d)) > 0);
+		assert_true(strlen(dkim_diag_text((enum dkim_diag)d)) > 0);
+		for (int e = 1; e < d; e++) {
+			assert_string_not_equal(
+			    dkim_diag_code((enum dkim_diag)d),
+			    dkim_diag_code((enum dkim_diag)e));
+		}
+	}
+}
+
 /* Allocation failure at every point gives a clean false or an internal
  * error, never a crash or a wrong verdict. */
 static void
@@ -924,6 +1041,7 @@ main(void)
 		cmocka_unit_test(test_signature_limits),
 		cmocka_unit_test(test_mixed_signatures),
 		cmocka_unit_test(test_length_snapshots),
+		cmocka_unit_test(test_diagnosis),
 		cmocka_unit_test(test_out_of_memory),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

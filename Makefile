@@ -225,6 +225,7 @@ e2e: $(PROG) $(GEN) $(NO_URING)
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) tests/e2e/run.sh
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) NO_URING=$(NO_URING) \
 		tests/e2e/engine.sh
+	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) tests/e2e/diagnose.sh
 
 RESOLVER_TEST := $(BUILD)/tests/test_resolver
 LIVE_TEST := $(BUILD)/tests/test_live

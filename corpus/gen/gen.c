@@ -52,6 +52,7 @@ struct options {
 	uint64_t seed;
 	unsigned lf;
 	uint32_t selectors; /* --selectors N; 0: the fixed selector names */
+	unsigned bugs;      /* --bugs PERCENT of sound signatures */
 };
 
 struct stats {
@@ -68,7 +69,7 @@ struct gen {
 	struct signer sg;
 	struct selpool pool;
 	struct message m;
-	struct gbuf out, tmp, expected;
+	struct gbuf out, tmp, expected, diagnoses;
 	struct stats st;
 };
 
@@ -77,7 +78,8 @@ usage(const char *why)
 {
 	fprintf(stderr,
 	    "corpusgen: %s\nusage: corpusgen --out DIR --count N "
-	    "--seed S [--keys-dir DIR] [--lf PERCENT] [--selectors N]\n",
+	    "--seed S [--keys-dir DIR] [--lf PERCENT] [--selectors N]\n"
+	    "       [--bugs PERCENT]\n",
 	    why);
 	exit(2);
 }
@@ -115,7 +117,7 @@ parse_args(struct options *o, int argc, char **argv)
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			printf("usage: corpusgen --out DIR --count N --seed S "
 			       "[--keys-dir DIR] [--lf PERCENT] "
-			       "[--selectors N]\n");
+			       "[--selectors N] [--bugs PERCENT]\n");
 			exit(0);
 		}
 		if (i + 1 >= argc) {
@@ -143,6 +145,11 @@ parse_args(struct options *o, int argc, char **argv)
 				usage("--lf wants a percentage, 0 to 100");
 			}
 			o->lf = (unsigned)n;
+		} else if (strcmp(a, "--bugs") == 0) {
+			if (!parse_u64(v, &n) || n > 100) {
+				usage("--bugs wants a percentage, 0 to 100");
+			}
+			o->bugs = (unsigned)n;
 		} else if (strcmp(a, "--selectors") == 0) {
 			if (!parse_u64(v, &n) ||
 			    (n != 0 && n < selpool_min()) || n > SELPOOL_MAX) {
@@ -400,6 +407,10 @@ gen_message(struct gen *g, uint64_t seq)
 	struct rng r, rs;
 	rng_init(&r, g->opt.seed, seq);
 	rng_init(&rs, g->opt.seed ^ 0x5851f42d4c957f2dULL, seq);
+	/* Bugs draw from a stream of their own, so that --bugs 0 (the
+	 * default) leaves every corpus as it was. */
+	struct rng rb;
+	rng_init(&rb, g->opt.seed ^ 0x2545f4914f6cdd1dULL, seq);
 	struct message *m = &g->m;
 	gbuf_clear(&m->head);
 	gbuf_clear(&m->body);
@@ -459,6 +470,24 @@ gen_message(struct gen *g, uint64_t seq)
 	for (size_t k = 0; k < plan.num_sigs; k++) {
 		plan_sig_details(&plan.sigs[k], &r, sig_t[k], arrival, present,
 		    info.body_has_text);
+		plan.sigs[k].bug = DKIM_DIAG_NONE;
+		if (g->opt.bugs > 0 && !plan.sigs[k].has_l &&
+		    plan_sound(&plan.sigs[k], &g->kr) &&
+		    rng_below(&rb, 100) < g->opt.bugs) {
+			static const enum dkim_diag relaxed[] = {
+				DKIM_DIAG_RELAXED_EMPTY_BODY_CRLF,
+				DKIM_DIAG_RELAXED_TRAILING_BLANK_LINES,
+				DKIM_DIAG_TRAILING_WHITESPACE_KEPT,
+				DKIM_DIAG_LF_LINE_ENDINGS
+			};
+			static const enum dkim_diag simple[] = {
+				DKIM_DIAG_LF_LINE_ENDINGS,
+				DKIM_DIAG_SIMPLE_TRAILING_BLANK_LINES
+			};
+			plan.sigs[k].bug = plan.sigs[k].bc == CANON_RELAXED
+			    ? RNG_PICK(&rb, relaxed)
+			    : RNG_PICK(&rb, simple);
+		}
 		if (!signer_sign(&g->sg, m, &plan.sigs[k], &g->kr, &r, &err)) {
 			fprintf(stderr, "corpusgen: message %llu: %s\n",
 			    (unsigned long long)seq, err);
@@ -549,7 +578,16 @@ gen_message(struct gen *g, uint64_t seq)
 	g->st.messages++;
 	g->st.bytes += o->len;
 	put_expected(g, file, &plan);
-	return !g->expected.failed;
+	for (size_t k = plan.num_sigs; k-- > 0;) {
+		enum dkim_diag d = plan_diag(&plan, &plan.sigs[k]);
+		gbuf_printf(&g->diagnoses, "%s\t%zu\t%s\t%s\n", file,
+		    plan.num_sigs - 1 - k,
+		    d == DKIM_DIAG_NONE ? "-" : dkim_diag_code(d),
+		    plan.sigs[k].bug == DKIM_DIAG_NONE
+		        ? "-"
+		        : dkim_diag_code(plan.sigs[k].bug));
+	}
+	return !g->expected.failed && !g->diagnoses.failed;
 }
 
 static void
@@ -563,6 +601,7 @@ gen_cleanup(struct gen *g)
 	gbuf_free(&g->out);
 	gbuf_free(&g->tmp);
 	gbuf_free(&g->expected);
+	gbuf_free(&g->diagnoses);
 	crypto_cleanup();
 }
 
@@ -604,15 +643,19 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
-	char selectors_arg[32] = "";
+	char selectors_arg[32] = "", bugs_arg[32] = "";
 	if (g.opt.selectors > 0) {
 		(void)snprintf(selectors_arg, sizeof(selectors_arg),
 		    " --selectors %u", g.opt.selectors);
 	}
+	if (g.opt.bugs > 0) {
+		(void)snprintf(
+		    bugs_arg, sizeof(bugs_arg), " --bugs %u", g.opt.bugs);
+	}
 	gbuf_printf(&g.expected,
 	    "# expected.tsv - the verdicts authsweep must report for this "
 	    "corpus.\n"
-	    "# corpusgen --count %llu --seed %llu --lf %u%s\n"
+	    "# corpusgen --count %llu --seed %llu --lf %u%s%s\n"
 	    "# One line per DKIM-Signature field, and one line with idx \"-\" "
 	    "per unsigned message.\n"
 	    "# file: the message, relative to this directory; idx: 0-based "
@@ -624,11 +667,21 @@ main(int argc, char **argv)
 	    "# time (its newest Received date).\n"
 	    "file\tidx\td\ts\ta\tc\tresult\tcode\n",
 	    (unsigned long long)g.opt.count, (unsigned long long)g.opt.seed,
-	    g.opt.lf, selectors_arg);
+	    g.opt.lf, selectors_arg, bugs_arg);
+	gbuf_printf(&g.diagnoses,
+	    "# diagnoses.tsv - the diagnosis authsweep must give each "
+	    "DKIM-Signature once it fails\n"
+	    "# (issue 7): diagnosis, the code or \"-\" for none; bug, how "
+	    "a broken signer (--bugs) hashed\n"
+	    "# the body, or \"-\".  file and idx as in expected.tsv.\n"
+	    "file\tidx\tdiagnosis\tbug\n");
 	for (uint64_t seq = 1; seq <= g.opt.count; seq++) {
 		if (!gen_message(&g, seq)) {
 			goto out;
 		}
+	}
+	if (!write_path(&g, "diagnoses.tsv", &g.diagnoses, -1)) {
+		goto out;
 	}
 	if (!write_path(&g, "expected.tsv", &g.expected, -1)) {
 		goto out;

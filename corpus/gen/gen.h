@@ -327,6 +327,9 @@ struct sig_plan {
 	bool h_spaced;    /* h= uses " : " */
 	const char *h[PLAN_MAX_H];
 	size_t num_h;
+	/* bug: the broken signer's body hash (--bugs), DKIM_DIAG_NONE for a
+	 * sound one */
+	enum dkim_diag bug;
 	/* expectations, set by plan_expect */
 	const char *result;
 	const char *code;
@@ -362,6 +365,17 @@ void plan_sig_details(struct sig_plan *s, struct rng *r, int64_t t,
 /* plan_faults chooses the faults applied after signing. */
 void plan_faults(
     struct msg_plan *p, struct rng *r, unsigned present, bool body_has_text);
+
+/* plan_sound says whether signature |s| would pass, were nothing done to
+ * the message after signing: its key is published, it has not expired and
+ * RFC 8301 allows its algorithm and key size. */
+bool plan_sound(const struct sig_plan *s, const struct keyring *kr);
+
+/* plan_diag returns the diagnosis authsweep must give signature |s| of
+ * |p| (issue 7), or DKIM_DIAG_NONE: the signer's bug, a list footer past a
+ * signature without l=, a Subject tag; none where the signature is not
+ * hashed at all (no key, expired). */
+enum dkim_diag plan_diag(const struct msg_plan *p, const struct sig_plan *s);
 
 /* plan_expect sets the expected result and code of every signature. */
 void plan_expect(struct msg_plan *p, const struct keyring *kr);
@@ -433,7 +447,7 @@ void signer_cleanup(struct signer *sg);
 /* signer_sign signs |m| as |s| describes and prepends the DKIM-Signature
  * field.  It fails only on a programming error or when out of memory;
  * |err| then names the step. */
-bool signer_sign(struct signer *sg, struct message *m, const struct sig_plan *s,
+bool signer_sign(struct signer *sg, struct message *m, struct sig_plan *s,
     const struct keyring *kr, struct rng *r, const char **err);
 
 #endif /* AUTHSWEEP_CORPUS_GEN_GEN_H */

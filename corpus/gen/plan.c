@@ -413,7 +413,8 @@ plan_expect(struct msg_plan *p, const struct keyring *kr)
 			res = "policy", code = "sha1";
 		} else if (rsa && kr->bits[s->key] < 1024) {
 			res = "policy", code = "key-small";
-		} else if (p->fault_body || (p->footer && !s->has_l)) {
+		} else if (p->fault_body || (p->footer && !s->has_l) ||
+		    s->bug != DKIM_DIAG_NONE) {
 			res = "fail", code = "bh";
 		} else if (p->fault_hdr >= 0 && has_h(s, p->fault_hdr)) {
 			res = "fail", code = "sig";
@@ -453,4 +454,34 @@ plan_a_text(const struct sig_plan *s)
 		break;
 	}
 	return "rsa-sha256";
+}
+
+bool
+plan_sound(const struct sig_plan *s, const struct keyring *kr)
+{
+	bool rsa = s->alg != DKIM_ALG_ED25519_SHA256;
+	return s->xk != X_EXPIRED && s->sel->state == SEL_LIVE &&
+	    s->alg != DKIM_ALG_RSA_SHA1 && !(rsa && kr->bits[s->key] < 1024);
+}
+
+enum dkim_diag
+plan_diag(const struct msg_plan *p, const struct sig_plan *s)
+{
+	/* No key, or expired: nothing is hashed, nothing diagnosed. */
+	if (p->fault_body || s->xk == X_EXPIRED || s->sel->state != SEL_LIVE) {
+		return DKIM_DIAG_NONE;
+	}
+	if (p->footer && !s->has_l) {
+		/* A broken signer's hash is no prefix of anything. */
+		return s->bug != DKIM_DIAG_NONE ? DKIM_DIAG_NONE
+		                                : DKIM_DIAG_BODY_APPENDED;
+	}
+	if (s->bug != DKIM_DIAG_NONE) {
+		return s->bug;
+	}
+	if (p->fault_hdr == H_SUBJECT && !p->fault_hdr_add &&
+	    has_h(s, p->fault_hdr)) {
+		return DKIM_DIAG_SUBJECT_TAG_ADDED;
+	}
+	return DKIM_DIAG_NONE;
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "canon/arena.h"
+#include "engine/diagstats.h"
 #include "engine/record.h"
 #include "engine/stats.h"
 
@@ -65,9 +66,10 @@ struct batch {
 	struct job jobs[BATCH_MAX_JOBS];
 	struct arena mem; /* paths and mbox message bytes */
 	size_t inline_bytes;
-	uint64_t in_bytes;      /* input bytes consumed, for progress */
-	struct outbuf out;      /* the records, filled by the worker */
-	struct run_stats stats; /* counts for this batch's messages */
+	uint64_t in_bytes;        /* input bytes consumed, for progress */
+	struct outbuf out;        /* the records, filled by the worker */
+	struct run_stats stats;   /* counts for this batch's messages */
+	struct diag_events diags; /* its diagnoses, by signing domain */
 	/* Messages set aside until their DNS answers come in (see
 	 * engine/process.c): how many are still waiting, and where their
 	 * records, written to |late| when they are done, will go. */

@@ -102,6 +102,8 @@ pool_get_free(struct pool *p)
 		b->num_waiting = 0;
 		b->num_splices = 0;
 		memset(&b->stats, 0, sizeof(b->stats));
+		b->diags.num = 0;
+		b->diags.dropped = 0;
 		b->next = NULL;
 	}
 	return b;

@@ -130,6 +130,12 @@ process_message(struct worker_ctx *w, struct batch *b, struct outbuf *out,
 	rec.arc = &arc;
 	stats_count_dkim(&b->stats, &outcome);
 	stats_count_arc(&b->stats, &arc);
+	for (size_t i = 0; i < outcome.num_sigs; i++) {
+		const struct dkim_result *r = &outcome.sigs[i];
+		if (r->diag != DKIM_DIAG_NONE) {
+			diag_events_add(&b->diags, r->d, r->diag);
+		}
+	}
 	record_write(out, cfg->format, &rec);
 	return true;
 }

@@ -376,6 +376,7 @@ struct writer {
 	struct pool *pool;
 	struct progress *progress;
 	struct run_stats stats;
+	struct diag_table *diags; /* diagnoses by signing domain */
 	uint64_t records; /* records in the results, skipped ones included */
 	uint64_t in_bytes;
 	uint64_t ckpt_every;
@@ -426,6 +427,9 @@ write_all_batches(struct writer *w)
 			err = output_write(w->out, b->out.p, b->out.len);
 		}
 		stats_add(&w->stats, &b->stats);
+		if (w->diags != NULL) {
+			diag_table_add(w->diags, &b->diags);
+		}
 		w->records += b->stats.messages;
 		w->in_bytes += b->in_bytes;
 		pool_recycle(w->pool, b);
@@ -752,6 +756,7 @@ run_verify(const struct run_config *cfg)
 		    env_u64("AUTHSWEEP_CHECKPOINT_RECORDS", RUN_CKPT_RECORDS),
 		.kill_after = env_u64("AUTHSWEEP_TEST_KILL_AFTER", 0),
 		.ingest_only = cfg->ingest_only,
+		.diags = diag_table_new(),
 	};
 	double t0 = now_s();
 	int err = -ENOMEM;
@@ -793,6 +798,9 @@ run_verify(const struct run_config *cfg)
 			    (unsigned long long)r.memo_hits,
 			    (unsigned long long)r.body_hits);
 		}
+		if (w.diags != NULL) {
+			diag_table_print(w.diags, stderr, 10);
+		}
 		if (r.sources.cache != NULL) {
 			fprintf(stderr,
 			    "  dns: %llu queries (%llu failed), %llu answers "
@@ -805,6 +813,7 @@ run_verify(const struct run_config *cfg)
 		}
 	}
 	free_dns(&r);
+	diag_table_free(w.diags);
 	pool_free(r.pool);
 	vcache_free(r.vcache);
 	return rc;

@@ -17,3 +17,13 @@ mkdir -p "$W"
 (cd "$W/corpus" && "$AUTHSWEEP" verify --keys keys.zone --format jsonl \
 	-o ../records.jsonl maildir 2>../verify.err)
 /usr/bin/python3 tests/e2e/diagnose.py "$W/corpus" "$W/records.jsonl"
+# The summary counts the same diagnoses, by signing domain.
+n=$(grep -o '"diagnosis":' "$W/records.jsonl" | wc -l)
+sum=$(sed -n 's/^  diagnoses: \([0-9]*\) signatures of \([0-9]*\) signing domains.*/\1/p' "$W/verify.err")
+rows=$(awk '/^  diagnoses:/ { on = 1; next } on && /^    / { t += $2 + 0 } END { print t + 0 }' "$W/verify.err")
+if [ "$n" -gt 0 ] && [ "${sum:-0}" = "$n" ] && [ "$rows" = "$n" ]; then
+	echo "diagnose: summary by signing domain agrees ($n)"
+else
+	echo "diagnose: summary says ${sum:-nothing} (rows $rows), records hold $n"
+	exit 1
+fi

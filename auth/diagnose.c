@@ -354,3 +354,20 @@ dkim__diagnose_body(struct digest *run, struct digest *snap,
 	}
 	return DKIM_DIAG_NONE;
 }
+
+enum dkim_diag
+dkim_diagnose_body(const struct dkim_sig *sig, struct span body,
+    uint64_t canon_len, uint64_t *bytes)
+{
+	struct digest run, snap;
+	enum dkim_diag g = DKIM_DIAG_NONE;
+	uint64_t hashed = 0;
+	*bytes = 0;
+	if (digest_init(&run) && digest_init(&snap)) {
+		g = dkim__diagnose_body(
+		    &run, &snap, sig, body, canon_len, bytes, &hashed);
+	}
+	digest_cleanup(&run);
+	digest_cleanup(&snap);
+	return g;
+}

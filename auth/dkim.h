@@ -339,6 +339,20 @@ bool dkim_hash_headers(struct digest *d, enum digest_alg alg,
     size_t num_names, const struct msg_field *sig, struct arena *a,
     uint8_t *out, size_t *out_len);
 
+/* dkim_diagnose_body names the known mistake (auth/diagnose.c) under
+ * which |body|, of canonical length |canon_len| under |sig|'s body
+ * canonicalization, hashes to |sig|'s bh=, or DKIM_DIAG_NONE; |*bytes| as
+ * in struct dkim_result.diag_bytes.  For tools: it makes its own hash
+ * contexts. */
+enum dkim_diag dkim_diagnose_body(const struct dkim_sig *sig, struct span body,
+    uint64_t canon_len, uint64_t *bytes);
+
+/* dkim_canon_headers writes to |sink| the bytes dkim_hash_headers hashes
+ * (|sig| NULL: the named fields alone); for `authsweep canon`. */
+bool dkim_canon_headers(const struct byte_sink *sink, enum canon_mode hc,
+    const struct msg *m, const struct span *names, size_t num_names,
+    const struct msg_field *sig, struct arena *a);
+
 /* dkim_hash_body hashes the canonical form of |body| under |bc| with |alg|,
  * limited to the first |limit| canonical bytes (UINT64_MAX: no limit),
  * and stores the full canonical length in |*canon_len|. */

@@ -138,6 +138,17 @@ dkim_hash_headers(struct digest *d, enum digest_alg alg, enum canon_mode hc,
     const struct msg *m, const struct span *names, size_t num_names,
     const struct msg_field *sig, struct arena *a, uint8_t *out, size_t *out_len)
 {
+	struct byte_sink sink = digest_sink(d);
+	digest_begin(d, alg);
+	return dkim_canon_headers(&sink, hc, m, names, num_names, sig, a) &&
+	    digest_finish(d, out, out_len);
+}
+
+bool
+dkim_canon_headers(const struct byte_sink *out, enum canon_mode hc,
+    const struct msg *m, const struct span *names, size_t num_names,
+    const struct msg_field *sig, struct arena *a)
+{
 	/* next[i] is where the bottom-up search for names[i] resumes: one
 	 * past the field taken for the previous instance of the same name
 	 * (§5.4.2: multiple instances are signed bottom-up). */
@@ -145,8 +156,7 @@ dkim_hash_headers(struct digest *d, enum digest_alg alg, enum canon_mode hc,
 	if (next == NULL) {
 		return false;
 	}
-	struct byte_sink sink = digest_sink(d);
-	digest_begin(d, alg);
+	struct byte_sink sink = *out;
 	for (size_t i = 0; i < num_names; i++) {
 		size_t from = m->num_fields;
 		for (size_t j = i; j-- > 0;) {
@@ -169,8 +179,10 @@ dkim_hash_headers(struct digest *d, enum digest_alg alg, enum canon_mode hc,
 		/* A name with no instance left is over-signed: it contributes
 		 * nothing (§3.7), and so will later instances of it. */
 	}
-	hdrcanon_field(&sink, hc, sig);
-	return digest_finish(d, out, out_len);
+	if (sig != NULL) {
+		hdrcanon_field(&sink, hc, sig);
+	}
+	return true;
 }
 
 bool

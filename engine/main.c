@@ -20,6 +20,7 @@
 
 static const char usage_text[] =
     "usage: authsweep verify [OPTIONS] INPUT...\n"
+    "       authsweep canon [--c H/B] [--sig N] [--raw header|body] FILE\n"
     "       authsweep --help | --version\n"
     "\n"
     "INPUT is a message file, a maildir, a directory tree, an mbox (plain,\n"
@@ -289,7 +290,7 @@ int
 main(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage_error("a command is needed: verify");
+		usage_error("a command is needed: verify or canon");
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		fputs(usage_text, stdout);
@@ -301,6 +302,9 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "verify") == 0) {
 		return cmd_verify(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "canon") == 0) {
+		return cmd_canon(argc - 1, argv + 1);
 	}
 	usage_error("unknown command '%s'", argv[1]);
 }

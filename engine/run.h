@@ -24,4 +24,9 @@ enum run_exit {
  * summary on stderr when the run completes. */
 int run_verify(const struct run_config *cfg);
 
+/* cmd_canon runs `authsweep canon ARGS` (argv[0] is "canon"): the
+ * canonical header and body bytes of one message (engine/canoncmd.c).
+ * Returns the exit status. */
+int cmd_canon(int argc, char **argv);
+
 #endif /* AUTHSWEEP_ENGINE_RUN_H */

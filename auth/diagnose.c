@@ -44,6 +44,9 @@ static const struct {
 	    "appended after signing" },
 	[DKIM_DIAG_SUBJECT_TAG_ADDED] = { "subject-tag-added",
 	    "a \"[tag] \" was put before the Subject after signing" },
+	[DKIM_DIAG_HEADER_ADDED] = { "header-added",
+	    "another instance of a signed header field was added after "
+	    "signing; the signature verifies without it" },
 };
 
 const char *

@@ -217,6 +217,7 @@ enum dkim_diag {
 	DKIM_DIAG_SIMPLE_TRAILING_BLANK_LINES,  /* simple kept them */
 	DKIM_DIAG_BODY_APPENDED,     /* signed a prefix of the body */
 	DKIM_DIAG_SUBJECT_TAG_ADDED, /* "[tag] " put before Subject */
+	DKIM_DIAG_HEADER_ADDED,      /* another instance of a signed field */
 	DKIM_DIAG_COUNT
 };
 

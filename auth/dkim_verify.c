@@ -526,6 +526,59 @@ diagnose_header(struct dkim_verifier *v, const struct dkim_sig *sig,
 	    dkim__check_signature(v, sig, key, span_make(hh, hh_len));
 }
 
+/* DIAG_MAX_REMOVALS bounds the fields diagnose_added takes away, one at a
+ * time (each try costs a public-key operation). */
+#define DIAG_MAX_REMOVALS 4
+
+/* diagnose_added says whether |sig| verifies over |m| once one instance
+ * of a field it signs, of a name |m| has more than once, is taken away:
+ * a field added after signing (below the signed one, where the bottom-up
+ * selection of RFC 6376 §5.4.2 takes it instead). */
+static bool
+diagnose_added(struct dkim_verifier *v, const struct dkim_sig *sig,
+    const struct dkim_key *key, const struct msg *m,
+    const struct msg_field *nob, struct arena *a)
+{
+	size_t tries = 0;
+	for (size_t k = m->num_fields; k-- > 0 && tries < DIAG_MAX_REMOVALS;) {
+		const struct msg_field *f = &m->fields[k];
+		if (f->malformed || f->raw.p == sig->field->raw.p) {
+			continue;
+		}
+		bool signed_name = false;
+		for (size_t i = 0; i < sig->num_h && !signed_name; i++) {
+			signed_name = msg_field_is(f, sig->h[i]);
+		}
+		size_t same = 0;
+		for (size_t j = 0; j < m->num_fields && signed_name; j++) {
+			same += !m->fields[j].malformed &&
+			    span_eq_icase(m->fields[j].name, f->name);
+		}
+		if (same < 2) {
+			continue;
+		}
+		tries++;
+		struct msg copy = *m;
+		copy.fields =
+		    arena_alloc(a, m->num_fields * sizeof(*m->fields));
+		if (copy.fields == NULL) {
+			return false;
+		}
+		memcpy(copy.fields, m->fields, k * sizeof(*m->fields));
+		memcpy(copy.fields + k, m->fields + k + 1,
+		    (m->num_fields - k - 1) * sizeof(*m->fields));
+		copy.num_fields = m->num_fields - 1;
+		uint8_t hh[DIGEST_MAX_BYTES];
+		size_t hh_len;
+		if (dkim_hash_headers(&v->hdr, sig->hash, sig->hcanon, &copy,
+		        sig->h, sig->num_h, nob, a, hh, &hh_len) &&
+		    dkim__check_signature(v, sig, key, span_make(hh, hh_len))) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* check_crypto decides a pending signature once body hashes exist. */
 static void
 check_crypto(struct dkim_verifier *v, struct pending *p,
@@ -570,6 +623,8 @@ check_crypto(struct dkim_verifier *v, struct pending *p,
 		why = DKIM_R_SIGNATURE;
 		if (!ok && diagnose_header(v, sig, p->key, m, &nob, a)) {
 			r->diag = DKIM_DIAG_SUBJECT_TAG_ADDED;
+		} else if (!ok && diagnose_added(v, sig, p->key, m, &nob, a)) {
+			r->diag = DKIM_DIAG_HEADER_ADDED;
 		}
 	} else if (!sig->bh_too_long) {
 		r->diag = dkim__diagnose_body(&v->hdr, &v->snap, sig, m->body,

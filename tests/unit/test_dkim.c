@@ -846,6 +846,10 @@ static const struct diag_case diag_cases[] = {
 	{ "subject tag added, simple", CANON_SIMPLE, CANON_SIMPLE, "Hi.\r\n",
 	    DKIM_DIAG_NONE, "Subject: Is", "Subject: [list] Is", NULL,
 	    DKIM_DIAG_SUBJECT_TAG_ADDED, 0 },
+	{ "signed field added below the signed one", CANON_RELAXED,
+	    CANON_RELAXED, "Hi.\r\n", DKIM_DIAG_NONE, "Date: Tue",
+	    "To: Mallory <m@example.org>\r\nDate: Tue", NULL,
+	    DKIM_DIAG_HEADER_ADDED, 0 },
 	/* No claim without an exact match. */
 	{ "sound signature", CANON_RELAXED, CANON_RELAXED, "Hi.\r\n",
 	    DKIM_DIAG_NONE, NULL, NULL, NULL, DKIM_DIAG_NONE, 0 },

@@ -69,16 +69,37 @@ enum {
 	V_EMPTY_CRLF = 8  /* relaxed: an empty body becomes one CRLF */
 };
 
+/* The variants write through a buffer: their lines come a run at a
+ * time, and a hash wants large updates. */
+#define VOUT_BUF 4096
+
 struct vout {
 	const struct byte_sink *sink;
 	uint64_t len;
+	size_t used;
+	uint8_t buf[VOUT_BUF];
 };
+
+static void
+vflush(struct vout *o)
+{
+	byte_sink_write(o->sink, o->buf, o->used);
+	o->used = 0;
+}
 
 static void
 vput(struct vout *o, const void *p, size_t n)
 {
-	byte_sink_write(o->sink, p, n);
 	o->len += n;
+	if (n > VOUT_BUF - o->used) {
+		vflush(o);
+		if (n >= VOUT_BUF) {
+			byte_sink_write(o->sink, p, n);
+			return;
+		}
+	}
+	memcpy(o->buf + o->used, p, n);
+	o->used += n;
 }
 
 static void
@@ -103,9 +124,10 @@ vline(struct vout *o, enum canon_mode bc, unsigned flags, const uint8_t *p,
 	}
 	size_t len = 0;
 	bool wsp = false;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n;) {
 		if (span_is_wsp(p[i])) {
 			wsp = true;
+			i++;
 			continue;
 		}
 		if (wsp) {
@@ -115,10 +137,15 @@ vline(struct vout *o, enum canon_mode bc, unsigned flags, const uint8_t *p,
 			len++;
 			wsp = false;
 		}
-		if (write) {
-			vput(o, p + i, 1);
+		size_t k = i + 1;
+		while (k < n && !span_is_wsp(p[k])) {
+			k++;
 		}
-		len++;
+		if (write) {
+			vput(o, p + i, k - i);
+		}
+		len += k - i;
+		i = k;
 	}
 	if (wsp && (flags & V_KEEP_WSP)) {
 		if (write) {
@@ -134,7 +161,10 @@ static void
 variant_body(const struct byte_sink *sink, enum canon_mode bc, unsigned flags,
     struct span body)
 {
-	struct vout o = { sink, 0 };
+	struct vout o;
+	o.sink = sink;
+	o.len = 0;
+	o.used = 0;
 	uint64_t blank = 0; /* empty lines not yet written */
 	size_t i = 0;
 	while (i < body.len) {
@@ -160,6 +190,45 @@ variant_body(const struct byte_sink *sink, enum canon_mode bc, unsigned flags,
 	}
 	if (o.len == 0 && (bc == CANON_SIMPLE || (flags & V_EMPTY_CRLF) != 0)) {
 		veol(&o, flags, 1);
+	}
+	vflush(&o);
+}
+
+/* struct lf_sink passes canonical bytes on with each CRLF written as LF:
+ * in canonical output every CRLF is a line end, so this is the LF variant
+ * at the speed of the real canonicalizer.  A CR at the end of one write
+ * waits for the next. */
+struct lf_sink {
+	struct byte_sink inner;
+	bool cr;
+};
+
+static void
+lf_write(void *ctx, const uint8_t *p, size_t n)
+{
+	struct lf_sink *ls = ctx;
+	size_t i = 0;
+	if (ls->cr) {
+		ls->cr = false;
+		if (p[0] != '\n') {
+			byte_sink_write(&ls->inner, "\r", 1);
+		}
+	}
+	while (i < n) {
+		const uint8_t *cr = memchr(p + i, '\r', n - i);
+		size_t k = cr != NULL ? (size_t)(cr - p) : n;
+		byte_sink_write(&ls->inner, p + i, k - i);
+		if (cr == NULL) {
+			break;
+		}
+		if (k + 1 == n) {
+			ls->cr = true;
+			break;
+		}
+		if (p[k + 1] != '\n') {
+			byte_sink_write(&ls->inner, "\r", 1);
+		}
+		i = k + 1;
 	}
 }
 
@@ -204,13 +273,23 @@ dkim_hash_body_variant(struct digest *d, enum dkim_diag diag,
 	digest_begin(d, alg);
 	limit_sink_init(&ls, digest_sink(d), limit);
 	struct byte_sink s = limit_sink_as_sink(&ls);
-	variant_body(&s, bc, flags, body);
+	if (flags == V_LF) {
+		struct lf_sink lf = { s, false };
+		bodycanon_span(bc, (struct byte_sink){ lf_write, &lf }, body);
+		if (lf.cr) {
+			byte_sink_write(&s, "\r", 1);
+		}
+	} else {
+		variant_body(&s, bc, flags, body);
+	}
 	return digest_finish(d, out, out_len);
 }
 
-/* The most line ends at which the prefix search takes a snapshot: a body
- * of more lines is searched only in its first ones. */
-#define PREFIX_MAX_CHECKS 65536
+/* The prefix search takes snapshots only at line ends in the last
+ * PREFIX_WINDOW canonical bytes (what a list appends is a few lines), and
+ * at most PREFIX_MAX_CHECKS of them. */
+#define PREFIX_WINDOW 16384
+#define PREFIX_MAX_CHECKS 1024
 
 struct prefix_sink {
 	struct digest *run, *snap;
@@ -225,6 +304,17 @@ static void
 prefix_write(void *ctx, const uint8_t *p, size_t n)
 {
 	struct prefix_sink *ps = ctx;
+	/* Before the window, writes go to the hash whole. */
+	uint64_t start =
+	    ps->total > PREFIX_WINDOW ? ps->total - PREFIX_WINDOW : 0;
+	if (ps->seen < start) {
+		size_t k =
+		    start - ps->seen < n ? (size_t)(start - ps->seen) : n;
+		digest_update(ps->run, p, k);
+		ps->seen += k;
+		p += k;
+		n -= k;
+	}
 	while (n > 0) {
 		const uint8_t *lf =
 		    ps->found == UINT64_MAX && ps->checks < PREFIX_MAX_CHECKS

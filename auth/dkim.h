@@ -306,6 +306,10 @@ struct dkim_memo {
 void dkim_verifier_set_memo(
     struct dkim_verifier *v, const struct dkim_memo *memo);
 
+/* dkim_verifier_set_diagnose turns the diagnosis of failed hashes (on
+ * by default; auth/diagnose.c) on or off for |v|. */
+void dkim_verifier_set_diagnose(struct dkim_verifier *v, bool on);
+
 /* dkim_verifier_memo_hits returns how many checks |v| answered from its
  * memo since it was made. */
 uint64_t dkim_verifier_memo_hits(const struct dkim_verifier *v);

@@ -31,7 +31,14 @@ struct dkim_verifier {
 	const struct dkim_memo *memo;
 	uint64_t memo_hits;
 	uint64_t body_hits;
+	bool no_diagnose;
 };
+
+void
+dkim_verifier_set_diagnose(struct dkim_verifier *v, bool on)
+{
+	v->no_diagnose = !on;
+}
 
 void
 dkim_verifier_set_memo(struct dkim_verifier *v, const struct dkim_memo *memo)
@@ -621,12 +628,14 @@ check_crypto(struct dkim_verifier *v, struct pending *p,
 		    v, sig, p->key, span_make(hh, hh_len), &known);
 		r->pk_op = known < 0;
 		why = DKIM_R_SIGNATURE;
-		if (!ok && diagnose_header(v, sig, p->key, m, &nob, a)) {
+		if (!ok && !v->no_diagnose &&
+		    diagnose_header(v, sig, p->key, m, &nob, a)) {
 			r->diag = DKIM_DIAG_SUBJECT_TAG_ADDED;
-		} else if (!ok && diagnose_added(v, sig, p->key, m, &nob, a)) {
+		} else if (!ok && !v->no_diagnose &&
+		    diagnose_added(v, sig, p->key, m, &nob, a)) {
 			r->diag = DKIM_DIAG_HEADER_ADDED;
 		}
-	} else if (!sig->bh_too_long) {
+	} else if (!sig->bh_too_long && !v->no_diagnose) {
 		r->diag = dkim__diagnose_body(&v->hdr, &v->snap, sig, m->body,
 		    req->canon_len, &r->diag_bytes, &hashed[sig->hash]);
 	}

@@ -42,6 +42,7 @@ struct run_config {
 	bool ingest_only;       /* --ingest-only: read, verify nothing */
 	bool no_verify_cache;   /* --no-verify-cache */
 	unsigned copy_cache_mb; /* --copy-cache: MB for the bodies of copies */
+	bool no_diagnose;       /* --no-diagnose */
 };
 
 #endif /* AUTHSWEEP_ENGINE_CONFIG_H */

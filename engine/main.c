@@ -54,6 +54,7 @@ static const char usage_text[] =
     "  --no-verify-cache check every copy of a message again (by default\n"
     "                    copies share one public-key check per "
     "signature)\n"
+    "  --no-diagnose     do not look for the mistake behind a failed hash\n"
     "  --copy-cache MB   memory for the bodies of copies, whose body hash\n"
     "                    is then reused (default 8; 0: hash every copy)\n";
 
@@ -168,6 +169,7 @@ cmd_verify(int argc, char **argv)
 		{ "ingest-only", no_argument, NULL, 'g' },
 		{ "no-verify-cache", no_argument, NULL, 'V' },
 		{ "copy-cache", required_argument, NULL, 'B' },
+		{ "no-diagnose", no_argument, NULL, 'D' },
 		{ "keys-archive", required_argument, NULL, 'K' },
 		{ "dns", required_argument, NULL, 'd' },
 		{ "dns-timeout", required_argument, NULL, 'T' },
@@ -246,6 +248,9 @@ cmd_verify(int argc, char **argv)
 			break;
 		case 'V':
 			cfg.no_verify_cache = true;
+			break;
+		case 'D':
+			cfg.no_diagnose = true;
 			break;
 		case 'B':
 			cfg.copy_cache_mb =

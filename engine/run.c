@@ -572,6 +572,10 @@ start_threads(struct run *r, enum io_mode io, uint64_t skip)
 		if (w->ctx.verifier != NULL && r->vcache != NULL) {
 			dkim_verifier_set_memo(w->ctx.verifier, &r->memo);
 		}
+		if (w->ctx.verifier != NULL) {
+			dkim_verifier_set_diagnose(
+			    w->ctx.verifier, !cfg->no_diagnose);
+		}
 		if (w->ctx.verifier == NULL ||
 		    pthread_create(&w->thread, NULL, worker_main, w) != 0) {
 			return false;

@@ -9,7 +9,9 @@
  * bh= (several variants may give the same bytes; any of them is right).
  * A bh= that is no variant's hash (the correct one with a bit flipped)
  * must get no body variant; at most body-appended, when that really
- * matches a prefix, which the same check then confirms.
+ * matches a prefix, which the same check then confirms.  And the LF
+ * variant, computed from the fast canonicalizer's output, must hash as
+ * the canonical body with each CRLF turned into LF by hand.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +77,34 @@ FUZZ_TARGET(diagnose)
 			    sig.bcanon, UINT64_MAX, body, h, &hl));
 		}
 		FUZZ_CHECK(hl == sig.bh_len && memcmp(h, sig.bh, hl) == 0);
+	}
+
+	/* The LF variant is the canonical body with each CRLF as LF. */
+	{
+		struct span_buf sb;
+		size_t cap = 2 * body.len + 2;
+		uint8_t *canon = malloc(cap);
+		FUZZ_CHECK(canon != NULL);
+		span_buf_init(&sb, canon, cap);
+		bodycanon_span(sig.bcanon, span_buf_sink(&sb), body);
+		FUZZ_CHECK(!sb.overflow);
+		size_t w = 0;
+		for (size_t i = 0; i < sb.len; i++) {
+			if (!(canon[i] == '\r' && i + 1 < sb.len &&
+			        canon[i + 1] == '\n')) {
+				canon[w++] = canon[i];
+			}
+		}
+		uint8_t a[DIGEST_MAX_BYTES], b[DIGEST_MAX_BYTES];
+		size_t al, bl;
+		digest_begin(&check, sig.hash);
+		digest_update(&check, canon, w);
+		FUZZ_CHECK(digest_finish(&check, a, &al));
+		FUZZ_CHECK(
+		    dkim_hash_body_variant(&check, DKIM_DIAG_LF_LINE_ENDINGS,
+		        sig.hash, sig.bcanon, UINT64_MAX, body, b, &bl));
+		FUZZ_CHECK(al == bl && memcmp(a, b, al) == 0);
+		free(canon);
 	}
 
 	/* A claim no variant makes. */

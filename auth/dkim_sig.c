@@ -103,9 +103,15 @@ tag_a(struct dkim_sig *sig, struct span v, struct arena *a)
 static bool
 canon_word(struct span w, enum canon_mode *out)
 {
-	if (span_eq_icase_lit(w, "simple")) {
+	/* Case-sensitive: RFC 6376 §3.2, "Values MUST be processed as case
+	 * sensitive unless the specific tag description of semantics
+	 * specifies case insensitivity", and §3.5 says nothing of c=; an
+	 * unknown algorithm then makes the signature unusable (§3.4,
+	 * "Verifiers MUST ignore any signatures that use unrecognized
+	 * canonicalization algorithms"). */
+	if (span_eq(w, SPAN_LIT("simple"))) {
 		*out = CANON_SIMPLE;
-	} else if (span_eq_icase_lit(w, "relaxed")) {
+	} else if (span_eq(w, SPAN_LIT("relaxed"))) {
 		*out = CANON_RELAXED;
 	} else {
 		return false;

@@ -20,6 +20,8 @@
 #   make bench-canon          the canonicalizers alone, GB/s per core
 #   make bench-canon-smoke    the same, tiny, to check that it runs
 #   make bench-callgrind      OpenSSL calls and instructions per message
+#   make conformance          the DKIM canonicalization corpus against authsweep
+#                             and the peers (corpus/conformance/README.md)
 #   make deps                 install the Debian packages build and tests need
 #   make check-layers         enforce the folder layering and banned calls
 #   make format / format-check
@@ -113,7 +115,7 @@ DNSDELAY := $(BUILD)/tests/dnsdelay
 	check-layers check-headers format format-check bench bench-smoke \
 	bench-dns bench-dns-smoke bench-arc bench-arc-smoke bench-fanout \
 	bench-fanout-smoke bench-canon bench-canon-smoke bench-callgrind \
-	bench-peers bench-peers-smoke clean
+	bench-peers bench-peers-smoke conformance clean
 
 all: $(PROG) $(GEN) $(DNSDELAY)
 ifeq ($(MODE)-$(CC_NAME),release-gcc)
@@ -168,7 +170,7 @@ $(BUILD)/tests/fuzz/%.o: CFLAGS_ALL += -DFUZZ_REPLAY
 
 # ---- tests ---------------------------------------------------------------
 
-check: unit vectors e2e dns-test diff fuzz-replay
+check: unit vectors e2e dns-test diff fuzz-replay conformance
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do \
@@ -431,6 +433,14 @@ bench-peers-smoke: $(PROG) $(GEN) $(OPENDKIM_VERIFY)
 	$(Q)AUTHSWEEP=$(PROG) CORPUSGEN=$(GEN) OPENDKIM_VERIFY=$(OPENDKIM_VERIFY) \
 		PEERS_DIR=build/bench-peers-smoke PEERS_COUNT=200 \
 		PEERS_SLOW_COUNT=200 PEERS_ENFORCE=0 bench/peers/run.sh
+
+# corpus/conformance/: the DKIM canonicalization conformance corpus against
+# authsweep and the peers (corpus/conformance/README.md); authsweep must get
+# every case right, the peers are reported.
+conformance: $(PROG) $(OPENDKIM_VERIFY)
+	$(Q)/usr/bin/python3 corpus/conformance/make_cases.py --check
+	$(Q)AUTHSWEEP=$(PROG) OPENDKIM_VERIFY=$(OPENDKIM_VERIFY) \
+		CONFORMANCE_ENFORCE=1 bench/conformance/run.sh
 
 clean:
 	rm -rf build authsweep
